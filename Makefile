@@ -1,0 +1,73 @@
+# coffer - see README.md. `make` builds build/coffer; `make run` and `make test`
+# install what is missing first (scripts/deps.sh).
+CC      ?= cc
+PY      := /usr/bin/python3
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-unused-parameter
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc $(WARN) -MMD -MP
+LIBS    := -lmicrohttpd -lsqlite3 -lcrypto -lexpat -lisal -lpthread
+
+OPT     ?= -O2 -g
+SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRCS    := $(shell find src -name '*.c' | sort)
+LIBSRCS := $(filter-out src/main.c,$(SRCS))
+OBJS    := $(SRCS:src/%.c=build/obj/%.o)
+LIBOBJS := $(LIBSRCS:src/%.c=build/obj/%.o)
+SOBJS   := $(SRCS:src/%.c=build/asan/obj/%.o)
+SLIBOBJS:= $(LIBSRCS:src/%.c=build/asan/obj/%.o)
+UNITS   := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
+
+DATA    ?= ./data
+LISTEN  ?= 127.0.0.1:9000
+
+.PHONY: all run test deps deps-test unit integration js clean asan
+all: build/coffer
+
+build/coffer: $(OBJS)
+	$(CC) $(OPT) -o $@ $(OBJS) $(LIBS)
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(OPT) -c -o $@ $<
+
+asan: build/asan/coffer
+build/asan/coffer: $(SOBJS)
+	$(CC) $(SAN) -o $@ $(SOBJS) $(LIBS)
+
+build/asan/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(SAN) -c -o $@ $<
+
+build/asan/libcoffer.a: $(SLIBOBJS)
+	rm -f $@ && ar rcs $@ $(SLIBOBJS)
+
+build/asan/tests/%: tests/unit/%.c build/asan/libcoffer.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< build/asan/libcoffer.a $(LIBS) -lcmocka
+
+deps:
+	@sh scripts/deps.sh build
+deps-test:
+	@sh scripts/deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory build/coffer
+	./build/coffer server --data $(DATA) --listen $(LISTEN)
+
+unit: $(UNITS)
+	@set -e; for t in $(UNITS); do echo "== $$t"; ./$$t; done
+
+integration: build/coffer build/asan/coffer
+	@env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE \
+	    COFFER_BIN=$(CURDIR)/build/asan/coffer COFFER_RELEASE_BIN=$(CURDIR)/build/coffer \
+	    $(PY) -m pytest -q -p no:cacheprovider tests/integration
+
+test: deps-test
+	@$(MAKE) --no-print-directory all asan
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d) $(SOBJS:.o=.d)

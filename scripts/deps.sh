@@ -1,0 +1,42 @@
+#!/bin/sh
+# deps.sh [build|test|bench] - install the Debian packages (and, for tests, the npm
+# packages) that coffer needs and that are missing. Safe to run repeatedly: it
+# does nothing when everything is present.
+set -eu
+what=${1:-build}
+
+build_pkgs="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev libexpat1-dev libisal-dev"
+test_pkgs="clang libcmocka-dev python3-pytest python3-boto3 awscli s3cmd rclone curl nodejs npm"
+bench_pkgs="wrk nginx-light"
+
+pkgs=$build_pkgs
+case $what in
+test) pkgs="$pkgs $test_pkgs" ;;
+bench) pkgs="$pkgs $test_pkgs $bench_pkgs" ;;
+esac
+
+missing=""
+for p in $pkgs; do
+	# A tool that is already on PATH from elsewhere (node, npm) counts as present.
+	case $p in
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	esac
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+	echo "deps: installing Debian packages:$missing"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
+
+if [ "$what" != build ] && [ -f tests/js/package.json ]; then
+	if [ ! -d tests/js/node_modules ] || [ tests/js/package.json -nt tests/js/node_modules ]; then
+		echo "deps: installing npm packages for tests/js"
+		(cd tests/js && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+		touch tests/js/node_modules
+	fi
+fi
