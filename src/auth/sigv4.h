@@ -12,6 +12,7 @@
 
 #define SIGV4_ALGO "AWS4-HMAC-SHA256"
 #define SIGV4_MAX_SIGNED_HEADERS 64
+#define SIGV4_SIGNED_HEADERS_MAX 1024 /* bytes of a decoded presigned SignedHeaders */
 
 /* A request header exactly as received (name in any case, value untrimmed). */
 struct sigv4_hdr {
@@ -33,6 +34,10 @@ struct sigv4_cred {
 	char amz_date[17];           /* X-Amz-Date, YYYYMMDDTHHMMSSZ */
 	long expires;                /* X-Amz-Expires, seconds (1..604800) */
 	struct slice security_token; /* X-Amz-Security-Token, raw (percent-encoded) */
+	/* presigned only: X-Amz-SignedHeaders arrives percent-encoded ("host%3Bx-amz-date"),
+	 * so its decoded form is kept here and signed_headers points into it. Pass a
+	 * presigned cred by pointer; a by-value copy would still point at the original. */
+	char signed_headers_buf[SIGV4_SIGNED_HEADERS_MAX + 1];
 };
 
 /* Parses "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request,
