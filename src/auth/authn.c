@@ -1,0 +1,330 @@
+/* authn.c - authenticate a request: parse its SigV4 form, check the clock,
+ * the scope and the key, recompute the signature and compare in constant
+ * time; then keep checking the payload as it streams in. */
+#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_CTX: no heap context per request */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "auth/authn.h"
+#include "auth/secrets.h"
+#include "auth/sigv4.h"
+#include "core/log.h"
+#include "core/timefmt.h"
+
+#define SKEW_MAX_S (15 * 60)
+
+static const char *
+payload_header(const struct req *r)
+{
+	return req_header(r, "x-amz-content-sha256");
+}
+
+static enum err
+parse_payload_mode(const char *v, struct authn *a)
+{
+	if (!v)
+		return ERR_INVALID_CONTENT_SHA256;
+	if (strcmp(v, "UNSIGNED-PAYLOAD") == 0)
+		a->mode = PAY_UNSIGNED;
+	else if (strcmp(v, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD") == 0)
+		a->mode = PAY_CHUNKED_SIGNED;
+	else if (strcmp(v, "STREAMING-UNSIGNED-PAYLOAD-TRAILER") == 0)
+		a->mode = PAY_UNSIGNED_TRAILER;
+	else if (strcmp(v, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") == 0)
+		a->mode = PAY_SIGNED_TRAILER;
+	else if (strlen(v) == 64 && hex_decode(v, 64, a->want_sha, SHA256_LEN))
+		a->mode = PAY_SHA256;
+	else
+		return ERR_INVALID_CONTENT_SHA256;
+	return ERR_OK;
+}
+
+/* The request time: X-Amz-Date, else Date (RFC 1123). */
+static enum err
+request_time(const struct req *r, const struct sigv4_cred *c, char amz[17], time_t *t)
+{
+	const char *v;
+
+	if (c->presigned) {
+		memcpy(amz, c->amz_date, 17);
+		return parse_amz_date(amz, t) ? ERR_OK : ERR_AUTH_QUERY_MALFORMED;
+	}
+	if ((v = req_header(r, "x-amz-date"))) {
+		if (!parse_amz_date(v, t))
+			return ERR_ACCESS_DENIED;
+		memcpy(amz, v, 16);
+		amz[16] = '\0';
+		return ERR_OK;
+	}
+	if ((v = req_header(r, "Date")) && parse_http_date(v, t)) {
+		fmt_amz_date((int64_t)*t * 1000, amz);
+		return ERR_OK;
+	}
+	return ERR_ACCESS_DENIED;
+}
+
+static bool
+signed_has(struct slice list, const char *name)
+{
+	size_t n = strlen(name), i = 0;
+
+	while (i < list.len) {
+		size_t j = i;
+		while (j < list.len && list.p[j] != ';')
+			j++;
+		if (j - i == n && strncasecmp(list.p + i, name, n) == 0)
+			return true;
+		i = j + 1;
+	}
+	return false;
+}
+
+/* Recomputes the signature with normalize on, then (for clients that signed
+ * the path exactly as sent) off; true when either matches. */
+static enum err
+check_signature(const struct req *r, const struct sigv4_cred *c, const char *amz,
+		const char *payload, const uint8_t key[32])
+{
+	struct sigv4_input in = {r->method, r->path, r->query, r->hdrs, r->nhdrs, payload};
+	struct buf canon, sts;
+	uint8_t sig[32];
+	enum err e = ERR_SIGNATURE_MISMATCH;
+	int pass;
+
+	buf_init(&canon, 0);
+	buf_init(&sts, 0);
+	for (pass = 0; pass < 2; pass++) {
+		enum err ce;
+		buf_reset(&canon);
+		buf_reset(&sts);
+		if ((ce = sigv4_canonical_request(&in, c, pass == 0, &canon))) {
+			e = ce;
+			break;
+		}
+		if ((ce = sigv4_string_to_sign(amz, c, canon.p, canon.len, &sts))) {
+			e = ce;
+			break;
+		}
+		sigv4_sign(key, sts.p, sts.len, sig);
+		if (crypto_ct_eq(sig, c->signature, 32)) {
+			e = ERR_OK;
+			break;
+		}
+		if (strchr(r->path, '%') == NULL && pass == 0) {
+			/* Nothing encoded in the raw path: a second form cannot differ
+			 * except for characters the client left unencoded. */
+		}
+	}
+	buf_fini(&canon);
+	buf_fini(&sts);
+	return e;
+}
+
+enum err
+authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, struct authn *a)
+{
+	const char *authz = req_header(r, "Authorization");
+	struct sigv4_cred c;
+	struct meta_key k;
+	char amz[17], akid[META_AKID_MAX + 1], secret[SECRET_MAX + 1], scope[160];
+	uint8_t key[32];
+	const char *payload;
+	time_t t, now = time(NULL);
+	enum err e;
+
+	memset(a, 0, sizeof *a);
+	memset(&c, 0, sizeof c);
+	if (authz) {
+		if ((e = sigv4_parse_authorization(authz, &c)))
+			return e;
+	} else if (sigv4_query_is_presigned(r->query)) {
+		if ((e = sigv4_parse_presigned(r->query, &c)))
+			return e;
+	} else {
+		return ERR_ANONYMOUS_DENIED;
+	}
+	if (c.akid.len == 0 || c.akid.len > META_AKID_MAX)
+		return ERR_INVALID_ACCESS_KEY;
+	memcpy(akid, c.akid.p, c.akid.len);
+	akid[c.akid.len] = '\0';
+	snprintf(r->akid, sizeof r->akid, "%s", akid);
+
+	if ((e = request_time(r, &c, amz, &t)))
+		return e;
+	if (c.presigned) {
+		if (now < t - SKEW_MAX_S)
+			return ERR_TIME_SKEWED;
+		if (now > t + c.expires)
+			return ERR_EXPIRED_PRESIGN;
+	} else if (t < now - SKEW_MAX_S || t > now + SKEW_MAX_S) {
+		return ERR_TIME_SKEWED;
+	}
+	if (strncmp(c.date, amz, 8) != 0)
+		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
+	if (!slice_eq(c.service, service))
+		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
+	/* S3 is regional; IAM and STS are global and take any region. */
+	if (strcmp(service, "s3") == 0 && !slice_eq(c.region, cfg->region))
+		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
+	if (!signed_has(c.signed_headers, "host"))
+		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
+
+	payload = payload_header(r);
+	if (c.presigned) {
+		if (!payload)
+			payload = "UNSIGNED-PAYLOAD";
+	} else if (!payload && strcmp(service, "s3") != 0) {
+		/* IAM/STS sign the body hash without sending the header. */
+		payload = NULL;
+	}
+	if (payload) {
+		if ((e = parse_payload_mode(payload, a)))
+			return e;
+	} else {
+		if (strcmp(service, "s3") == 0)
+			return ERR_INVALID_CONTENT_SHA256;
+		a->mode = PAY_SHA256; /* caller must supply the hash; not used yet */
+	}
+
+	if ((e = meta_key_get(cfg->meta, akid, &k)))
+		return e == ERR_INVALID_ACCESS_KEY ? e : ERR_INTERNAL;
+	if (!k.active)
+		return ERR_INVALID_ACCESS_KEY;
+	if ((e = secrets_open(cfg->master, k.akid, k.sealed, k.sealed_len, secret))) {
+		log_error("cannot unseal the secret of key %s", k.akid);
+		return ERR_INTERNAL;
+	}
+	sigv4_signing_key(secret, strlen(secret), c.date, c.region, c.service, key);
+	crypto_wipe(secret, sizeof secret);
+
+	e = check_signature(r, &c, amz, payload ? payload : "", key);
+	if (e)
+		goto out;
+
+	snprintf(a->who.akid, sizeof a->who.akid, "%s", k.akid);
+	snprintf(a->who.account, sizeof a->who.account, "%s", k.account);
+	snprintf(a->who.user, sizeof a->who.user, "%s", k.user);
+	a->who.is_root = k.is_root;
+
+	if (a->mode == PAY_SHA256)
+		SHA256_Init(&a->sha);
+	if (a->mode >= PAY_CHUNKED_SIGNED) {
+		const char *dl = req_header(r, "x-amz-decoded-content-length");
+		const char *tr = req_header(r, "x-amz-trailer");
+		char seed[65], *end;
+		enum awschunk_mode m = a->mode == PAY_CHUNKED_SIGNED ? AWSCHUNK_SIGNED
+				     : a->mode == PAY_UNSIGNED_TRAILER ? AWSCHUNK_UNSIGNED_TRAILER
+								       : AWSCHUNK_SIGNED_TRAILER;
+		if (dl) {
+			a->decoded_len = strtoull(dl, &end, 10);
+			if (*dl < '0' || *dl > '9' || *end) {
+				e = ERR_INVALID_ARGUMENT;
+				goto out;
+			}
+			a->has_decoded_len = true;
+		} else if (a->mode == PAY_CHUNKED_SIGNED) {
+			e = ERR_MISSING_CONTENT_LENGTH;
+			goto out;
+		}
+		if (tr) {
+			size_t i;
+			snprintf(a->trailer, sizeof a->trailer, "%s", tr);
+			for (i = 0; a->trailer[i]; i++)
+				if (a->trailer[i] >= 'A' && a->trailer[i] <= 'Z')
+					a->trailer[i] = (char)(a->trailer[i] - 'A' + 'a');
+		}
+		if (!(a->chunk = malloc(sizeof *a->chunk))) {
+			e = ERR_NOMEM;
+			goto out;
+		}
+		hex_encode(c.signature, 32, seed);
+		sigv4_scope(&c, scope, sizeof scope);
+		awschunk_init(a->chunk, m, key, seed, amz, scope);
+	}
+	/* Refresh last-used; failure here must not fail the request. */
+	meta_key_touch(cfg->meta, k.akid, now_ms(), service, cfg->region);
+out:
+	crypto_wipe(key, sizeof key);
+	crypto_wipe(&k, sizeof k);
+	return e;
+}
+
+struct counted_sink {
+	struct authn *a;
+	authn_sink sink;
+	void *ctx;
+};
+
+static enum err
+count_and_pass(void *ctx, const char *p, size_t n)
+{
+	struct counted_sink *cs = ctx;
+
+	cs->a->decoded += n;
+	if (cs->a->has_decoded_len && cs->a->decoded > cs->a->decoded_len)
+		return ERR_INCOMPLETE_BODY;
+	return cs->sink(cs->ctx, p, n);
+}
+
+enum err
+authn_body(struct authn *a, const char *p, size_t n, authn_sink sink, void *ctx)
+{
+	struct counted_sink cs = {a, sink, ctx};
+
+	switch (a->mode) {
+	case PAY_SHA256:
+		SHA256_Update(&a->sha, p, n);
+		/* fallthrough */
+	case PAY_UNSIGNED:
+		a->decoded += n;
+		return sink(ctx, p, n);
+	default:
+		return awschunk_feed(a->chunk, p, n, count_and_pass, &cs);
+	}
+}
+
+enum err
+authn_finish(struct authn *a)
+{
+	uint8_t got[SHA256_LEN];
+	enum err e;
+
+	if (a->finished)
+		return ERR_OK;
+	a->finished = true;
+	switch (a->mode) {
+	case PAY_SHA256:
+		SHA256_Final(got, &a->sha);
+		return crypto_ct_eq(got, a->want_sha, SHA256_LEN) ? ERR_OK : ERR_SHA256_MISMATCH;
+	case PAY_UNSIGNED:
+		return ERR_OK;
+	default:
+		if ((e = awschunk_finish(a->chunk)))
+			return e;
+		if (a->has_decoded_len && a->decoded != a->decoded_len)
+			return ERR_INCOMPLETE_BODY;
+		if (a->trailer[0] && !awschunk_trailer(a->chunk, a->trailer))
+			return ERR_INCOMPLETE_BODY;
+		return ERR_OK;
+	}
+}
+
+const char *
+authn_trailer(const struct authn *a, const char *lname)
+{
+	if (!a->chunk || !a->finished)
+		return NULL;
+	return awschunk_trailer(a->chunk, lname);
+}
+
+void
+authn_fini(struct authn *a)
+{
+	if (a->chunk) {
+		crypto_wipe(a->chunk->key, sizeof a->chunk->key);
+		free(a->chunk);
+		a->chunk = NULL;
+	}
+}

@@ -1,0 +1,611 @@
+/* object.c - single-object operations: PutObject, GetObject, HeadObject,
+ * DeleteObject, DeleteObjects, CopyObject. Bytes come in through ingest.c
+ * and go out as a file range (sendfile); metadata through meta.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/timefmt.h"
+#include "s3/cond.h"
+#include "s3/ingest.h"
+#include "s3/s3.h"
+#include "s3/xmlreq.h"
+
+/* Request headers that ask for features coffer does not have: refusing is
+ * better than storing the object without what was asked. */
+enum err
+s3_refuse_unsupported(const struct req *r)
+{
+	static const char *const unsupported[] = {
+		"x-amz-server-side-encryption-customer-algorithm", "x-amz-server-side-encryption-aws-kms-key-id",
+		"x-amz-tagging", "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date",
+		"x-amz-object-lock-legal-hold", "x-amz-grant-read", "x-amz-grant-full-control",
+		"x-amz-grant-read-acp", "x-amz-grant-write-acp", NULL,
+	};
+	const char *v;
+	size_t i;
+
+	for (i = 0; unsupported[i]; i++)
+		if (req_header(r, unsupported[i]))
+			return ERR_NOT_IMPLEMENTED;
+	if ((v = req_header(r, "x-amz-server-side-encryption")))
+		return ERR_NOT_IMPLEMENTED;
+	if ((v = req_header(r, "x-amz-acl")) && strcmp(v, "private") != 0 &&
+	    strcmp(v, "bucket-owner-full-control") != 0)
+		return ERR_NOT_IMPLEMENTED;
+	if ((v = req_header(r, "x-amz-storage-class")) && strcmp(v, "STANDARD") != 0) {
+		static const char *const classes[] = {
+			"REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+			"GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", NULL,
+		};
+		for (i = 0; classes[i]; i++)
+			if (strcmp(v, classes[i]) == 0)
+				return ERR_NOT_IMPLEMENTED;
+		return ERR_INVALID_STORAGE_CLASS;
+	}
+	return ERR_OK;
+}
+
+/* Per-request state of PutObject: the stored headers gathered up front. */
+struct put_state {
+	struct buf headers;
+};
+
+static void
+put_state_free(void *p)
+{
+	struct put_state *ps = p;
+
+	if (!ps)
+		return;
+	buf_fini(&ps->headers);
+	free(ps);
+}
+
+enum err
+s3_put_object_begin(struct s3_ctx *c)
+{
+	struct put_state *ps;
+	enum err e;
+
+	if ((e = s3_refuse_unsupported(c->r)))
+		return e;
+	if ((e = s3_bucket_access(c, NULL)))
+		return e;
+	if (!(ps = calloc(1, sizeof *ps)))
+		return ERR_NOMEM;
+	buf_init(&ps->headers, 16384);
+	c->priv = ps;
+	c->priv_free = put_state_free;
+	if ((e = s3_collect_headers(c->r, &ps->headers)))
+		return e;
+	return ingest_begin(c, CK_NONE);
+}
+
+static void
+set_checksum_headers(struct req *r, enum cksum_alg alg, enum ck_type t, const char *value)
+{
+	if (alg == CK_NONE || !value[0])
+		return;
+	req_set_header(r, cksum_header(alg), value);
+	req_set_header(r, "x-amz-checksum-type", t == CKT_COMPOSITE ? "COMPOSITE" : "FULL_OBJECT");
+}
+
+/* Conditional writes (If-None-Match: * and If-Match) against what is stored now. */
+static enum err
+put_conditions(struct s3_ctx *c)
+{
+	const char *inm = req_header(c->r, "If-None-Match"), *im = req_header(c->r, "If-Match");
+	struct meta_object cur;
+	enum err e;
+
+	if (!inm && !im)
+		return ERR_OK;
+	if (inm && strcmp(inm, "*") != 0)
+		return ERR_NOT_IMPLEMENTED;
+	memset(&cur, 0, sizeof cur);
+	e = meta_object_get(c->svc->meta, c->bucket, c->key, &cur);
+	meta_object_fini(&cur);
+	if (e && e != ERR_NO_SUCH_KEY)
+		return e;
+	if (inm && e == ERR_OK)
+		return ERR_PRECONDITION_FAILED;
+	if (im && (e == ERR_NO_SUCH_KEY || !etag_list_has(im, cur.etag)))
+		return e == ERR_NO_SUCH_KEY ? ERR_NO_SUCH_KEY : ERR_PRECONDITION_FAILED;
+	return ERR_OK;
+}
+
+/* Commits an ingested or copied blob as bucket/key and answers with its ETag. */
+static enum err
+commit_object(struct s3_ctx *c, struct meta_object *o)
+{
+	char old[BLOB_ID_LEN + 1] = "";
+	enum err e;
+
+	if ((e = meta_object_put(c->svc->meta, o, old)))
+		return e;
+	if ((e = blob_publish(c->svc->blobs, o->blob)))
+		log_error("s3: publishing blob %s failed; recovery will redo it", o->blob);
+	s3_gc_blob(c->svc, old);
+	return ERR_OK;
+}
+
+static void
+object_init(struct s3_ctx *c, struct meta_object *o)
+{
+	memset(o, 0, sizeof *o);
+	snprintf(o->bucket, sizeof o->bucket, "%s", c->bucket);
+	memcpy(o->key, c->key, c->key_len + 1);
+	o->key_len = c->key_len;
+	snprintf(o->owner, sizeof o->owner, "%s", c->auth.who.account);
+	o->mtime_ms = now_ms();
+}
+
+enum err
+s3_put_object(struct s3_ctx *c)
+{
+	struct put_state *ps = c->priv;
+	struct ingest *in = c->in;
+	struct meta_object o;
+	enum err e;
+
+	if ((e = ingest_end(c)))
+		return e;
+	if ((e = put_conditions(c)))
+		return e;
+	object_init(c, &o);
+	memcpy(o.blob, in->blob, sizeof o.blob);
+	o.size = in->size;
+	snprintf(o.etag, sizeof o.etag, "%s", in->etag);
+	o.headers = ps->headers.p;
+	o.ck_alg = in->alg;
+	o.ck_type = CKT_FULL_OBJECT;
+	snprintf(o.ck_value, sizeof o.ck_value, "%s", in->ck_b64);
+	if ((e = commit_object(c, &o)))
+		return e;
+	c->r->status = 200;
+	req_set_headerf(c->r, "ETag", "\"%s\"", in->etag);
+	set_checksum_headers(c->r, o.ck_alg, o.ck_type, o.ck_value);
+	return ERR_OK;
+}
+
+/* ---- reading ---- */
+
+struct range {
+	bool set;
+	uint64_t start, len;
+};
+
+/* Parses a single "bytes=" range against size. Syntax AWS does not accept is
+ * ignored (the whole object is sent); an unsatisfiable range is an error. */
+static enum err
+parse_range(const char *v, uint64_t size, struct range *out)
+{
+	unsigned long long a, b;
+	char *end;
+
+	out->set = false;
+	if (!v || strncmp(v, "bytes=", 6) != 0 || strchr(v, ','))
+		return ERR_OK;
+	v += 6;
+	if (*v == '-') {
+		a = strtoull(v + 1, &end, 10);
+		if (end == v + 1 || *end)
+			return ERR_OK;
+		if (a == 0)
+			return ERR_INVALID_RANGE;
+		if (size == 0)
+			return ERR_OK;
+		if (a > size)
+			a = size;
+		out->set = true;
+		out->start = size - a;
+		out->len = a;
+		return ERR_OK;
+	}
+	if (*v < '0' || *v > '9')
+		return ERR_OK;
+	a = strtoull(v, &end, 10);
+	if (*end != '-')
+		return ERR_OK;
+	if (end[1] == '\0') {
+		b = size ? size - 1 : 0;
+	} else {
+		const char *bs = end + 1;
+		b = strtoull(bs, &end, 10);
+		if (end == bs || *end || b < a)
+			return ERR_OK;
+		if (size && b >= size)
+			b = size - 1;
+	}
+	if (a >= size)
+		return ERR_INVALID_RANGE;
+	out->set = true;
+	out->start = a;
+	out->len = b - a + 1;
+	return ERR_OK;
+}
+
+static void
+emit_object_headers(struct s3_ctx *c, const struct meta_object *o)
+{
+	static const struct {
+		const char *arg, *header;
+	} overrides[] = {
+		{"response-content-type", "Content-Type"},
+		{"response-content-language", "Content-Language"},
+		{"response-expires", "Expires"},
+		{"response-cache-control", "Cache-Control"},
+		{"response-content-disposition", "Content-Disposition"},
+		{"response-content-encoding", "Content-Encoding"},
+	};
+	struct req *r = c->r;
+	char date[32];
+	size_t i;
+
+	req_set_headerf(r, "ETag", "\"%s\"", o->etag);
+	fmt_http_date(o->mtime_ms, date);
+	req_set_header(r, "Last-Modified", date);
+	req_set_header(r, "Accept-Ranges", "bytes");
+	if (!o->headers || !strstr(o->headers, "content-type:"))
+		req_set_header(r, "Content-Type", "binary/octet-stream");
+	s3_emit_headers(r, o->headers);
+	for (i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
+		const char *v = s3_arg(c, overrides[i].arg);
+		if (!v || strpbrk(v, "\r\n"))
+			continue;
+		/* An override replaces the stored value. */
+		req_unset_header(r, overrides[i].header);
+		req_set_header(r, overrides[i].header, v);
+	}
+	if (o->parts > 0 && s3_has_arg(c, "partNumber"))
+		req_set_headerf(r, "x-amz-mp-parts-count", "%d", o->parts);
+}
+
+static enum err
+read_object(struct s3_ctx *c, bool head)
+{
+	const char *mode = req_header(c->r, "x-amz-checksum-mode");
+	struct meta_object o;
+	struct range rg = {false, 0, 0};
+	uint64_t size;
+	int fd = -1, tries;
+	enum err e;
+
+	if ((e = s3_bucket_access(c, NULL)))
+		return e;
+	memset(&o, 0, sizeof o);
+	/* An overwrite may delete the blob between reading the row and opening
+	 * the file: read the row again then. */
+	for (tries = 0; tries < 3; tries++) {
+		meta_object_fini(&o);
+		if ((e = meta_object_get(c->svc->meta, c->bucket, c->key, &o)))
+			goto out;
+		if (head)
+			break;
+		e = blob_open_read(c->svc->blobs, o.blob, &fd, &size);
+		if (e != ERR_NO_SUCH_KEY)
+			break;
+	}
+	if (e)
+		goto out;
+	if ((e = cond_check(c->r, "", o.etag, o.mtime_ms))) {
+		if (e == ERR_NOT_MODIFIED) {
+			char date[32];
+			req_set_headerf(c->r, "ETag", "\"%s\"", o.etag);
+			fmt_http_date(o.mtime_ms, date);
+			req_set_header(c->r, "Last-Modified", date);
+		}
+		goto out;
+	}
+	if ((e = parse_range(req_header(c->r, "Range"), o.size, &rg))) {
+		if (e == ERR_INVALID_RANGE)
+			req_set_headerf(c->r, "Content-Range", "bytes */%llu", (unsigned long long)o.size);
+		goto out;
+	}
+	emit_object_headers(c, &o);
+	if (mode && strcasecmp(mode, "ENABLED") == 0 && !rg.set)
+		set_checksum_headers(c->r, o.ck_alg, o.ck_type, o.ck_value);
+	if (rg.set) {
+		c->r->status = 206;
+		req_set_headerf(c->r, "Content-Range", "bytes %llu-%llu/%llu",
+				(unsigned long long)rg.start,
+				(unsigned long long)(rg.start + rg.len - 1), (unsigned long long)o.size);
+	} else {
+		c->r->status = 200;
+		rg.start = 0;
+		rg.len = o.size;
+	}
+	if (head) {
+		req_set_length_only(c->r, rg.len);
+	} else {
+		req_set_file(c->r, fd, rg.start, rg.len);
+		fd = -1;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	meta_object_fini(&o);
+	return e;
+}
+
+enum err
+s3_get_object(struct s3_ctx *c)
+{
+	if (s3_has_arg(c, "partNumber"))
+		return ERR_NOT_IMPLEMENTED;
+	return read_object(c, false);
+}
+
+enum err
+s3_head_object(struct s3_ctx *c)
+{
+	if (s3_has_arg(c, "partNumber"))
+		return ERR_NOT_IMPLEMENTED;
+	return read_object(c, true);
+}
+
+/* ---- deleting ---- */
+
+enum err
+s3_delete_object(struct s3_ctx *c)
+{
+	char old[BLOB_ID_LEN + 1] = "";
+	enum err e;
+
+	if ((e = s3_bucket_access(c, NULL)))
+		return e;
+	if ((e = meta_object_delete(c->svc->meta, c->bucket, c->key, old)))
+		return e;
+	s3_gc_blob(c->svc, old);
+	c->r->status = 204;
+	return ERR_OK;
+}
+
+/* DeleteObjects needs an integrity header: Content-MD5 or (newer SDKs) one
+ * x-amz-checksum-*; whichever came is checked against the body. */
+static enum err
+check_body_integrity(struct s3_ctx *c)
+{
+	const char *md5 = req_header(c->r, "Content-MD5");
+	enum cksum_alg alg;
+	bool hdr, tr;
+	uint8_t want[CKSUM_MAX_LEN], got[CKSUM_MAX_LEN];
+	enum err e;
+
+	if (md5) {
+		uint8_t w[16];
+		EVP_Digest(c->xml.p ? c->xml.p : "", c->xml.len, got, NULL, EVP_md5(), NULL);
+		if (b64_decode(md5, strlen(md5), w, sizeof w) != 16)
+			return ERR_INVALID_DIGEST;
+		if (!crypto_ct_eq(w, got, 16))
+			return ERR_BAD_DIGEST;
+	}
+	if ((e = ingest_checksum_headers(c->r, &alg, &hdr, &tr, want)))
+		return e;
+	if (tr) {
+		const char *v = authn_trailer(&c->auth, cksum_header(alg));
+		if (!v || b64_decode(v, strlen(v), want, sizeof want) != (long)cksum_len(alg))
+			return ERR_BAD_DIGEST;
+		hdr = true;
+	}
+	if (hdr) {
+		cksum_compute(alg, c->xml.p ? c->xml.p : "", c->xml.len, got);
+		if (!crypto_ct_eq(want, got, cksum_len(alg)))
+			return ERR_BAD_DIGEST;
+	}
+	if (!md5 && !hdr)
+		return ERR_MISSING_SECURITY_HEADER;
+	return ERR_OK;
+}
+
+enum err
+s3_delete_objects(struct s3_ctx *c)
+{
+	struct xmlreq_delete d;
+	struct buf b;
+	size_t i;
+	enum err e;
+
+	if ((e = s3_bucket_access(c, NULL)))
+		return e;
+	if ((e = check_body_integrity(c)))
+		return e;
+	if ((e = xmlreq_delete(c->xml.p ? c->xml.p : "", c->xml.len, &d)))
+		return e;
+	buf_init(&b, 0);
+	xml_begin(&b, "DeleteResult");
+	for (i = 0; i < d.n; i++) {
+		const char *k = d.objs[i].key;
+		size_t kl = strlen(k);
+		char old[BLOB_ID_LEN + 1] = "";
+		enum err de = ERR_OK;
+
+		if (kl == 0 || kl > META_KEY_MAX)
+			de = kl ? ERR_KEY_TOO_LONG : ERR_INVALID_KEY;
+		else if (d.objs[i].version_id && d.objs[i].version_id[0] &&
+			 strcmp(d.objs[i].version_id, "null") != 0)
+			de = ERR_NOT_IMPLEMENTED;
+		else
+			de = meta_object_delete(c->svc->meta, c->bucket, k, old);
+		if (de == ERR_OK) {
+			s3_gc_blob(c->svc, old);
+			if (!d.quiet) {
+				buf_adds(&b, "<Deleted>");
+				xml_elem(&b, "Key", k);
+				buf_adds(&b, "</Deleted>");
+			}
+		} else {
+			const struct err_info *ei = err_info(de);
+			buf_adds(&b, "<Error>");
+			xml_elem(&b, "Key", k);
+			xml_elem(&b, "Code", ei->code);
+			xml_elem(&b, "Message", ei->msg);
+			buf_adds(&b, "</Error>");
+		}
+	}
+	xml_end(&b, "DeleteResult");
+	xmlreq_delete_free(&d);
+	s3_reply_xml(c, &b);
+	return ERR_OK;
+}
+
+/* ---- copying ---- */
+
+/* Parses x-amz-copy-source ("[/]bucket/key[?versionId=...]", URL-encoded). */
+enum err
+s3_copy_source(struct s3_ctx *c, char bucket[META_NAME_MAX + 1], struct buf *key)
+{
+	const char *v = req_header(c->r, "x-amz-copy-source"), *slash, *q;
+	struct buf raw;
+	enum err e;
+
+	if (!v)
+		return ERR_INVALID_COPY_SOURCE;
+	if (*v == '/')
+		v++;
+	q = strchr(v, '?');
+	if (q) {
+		if (strncmp(q, "?versionId=", 11) != 0 || (strcmp(q + 11, "null") != 0))
+			return ERR_NOT_IMPLEMENTED;
+	}
+	buf_init(&raw, 0);
+	if ((e = uri_decode(&raw, v, q ? (size_t)(q - v) : strlen(v)))) {
+		buf_fini(&raw);
+		return ERR_INVALID_COPY_SOURCE;
+	}
+	slash = raw.p ? strchr(raw.p, '/') : NULL;
+	if (!slash || slash == raw.p || (size_t)(slash - raw.p) > META_NAME_MAX || !slash[1]) {
+		buf_fini(&raw);
+		return ERR_INVALID_COPY_SOURCE;
+	}
+	memcpy(bucket, raw.p, (size_t)(slash - raw.p));
+	bucket[slash - raw.p] = '\0';
+	buf_reset(key);
+	e = buf_adds(key, slash + 1);
+	if (!e && (key->len > META_KEY_MAX || memchr(key->p, '\0', key->len)))
+		e = key->len > META_KEY_MAX ? ERR_KEY_TOO_LONG : ERR_INVALID_KEY;
+	buf_fini(&raw);
+	return e;
+}
+
+/* Loads the copy source after checking access to its bucket and the
+ * x-amz-copy-source-if-* conditions. */
+enum err
+s3_copy_source_object(struct s3_ctx *c, struct meta_object *src)
+{
+	char sb[META_NAME_MAX + 1];
+	struct meta_bucket mb;
+	struct buf sk;
+	enum err e;
+
+	buf_init(&sk, META_KEY_MAX + 1);
+	if ((e = s3_copy_source(c, sb, &sk)))
+		goto out;
+	if ((e = meta_bucket_get(c->svc->meta, sb, &mb)))
+		goto out;
+	if (strcmp(mb.account, c->auth.who.account) != 0) {
+		e = ERR_ACCESS_DENIED;
+		goto out;
+	}
+	if ((e = meta_object_get(c->svc->meta, sb, sk.p, src)))
+		goto out;
+	e = cond_check(c->r, "x-amz-copy-source-", src->etag, src->mtime_ms);
+out:
+	buf_fini(&sk);
+	return e;
+}
+
+enum err
+s3_copy_object(struct s3_ctx *c)
+{
+	const char *dir = req_header(c->r, "x-amz-metadata-directive");
+	bool replace = dir && strcmp(dir, "REPLACE") == 0;
+	enum cksum_alg want_alg = CK_NONE;
+	const char *algh = req_header(c->r, "x-amz-checksum-algorithm");
+	struct meta_object src, o;
+	struct blob_writer *w = NULL;
+	struct buf headers;
+	char date[32];
+	struct buf b;
+	enum err e;
+
+	memset(&src, 0, sizeof src);
+	buf_init(&headers, 16384);
+	if (dir && !replace && strcmp(dir, "COPY") != 0) {
+		e = ERR_INVALID_ARGUMENT;
+		goto out;
+	}
+	if (algh && (want_alg = cksum_from_name(algh, strlen(algh))) == CK_NONE) {
+		e = ERR_INVALID_REQUEST;
+		goto out;
+	}
+	if ((e = s3_refuse_unsupported(c->r)))
+		goto out;
+	if ((e = s3_bucket_access(c, NULL)))
+		goto out;
+	if ((e = s3_copy_source_object(c, &src)))
+		goto out;
+	if (!replace && strcmp(src.bucket, c->bucket) == 0 && strcmp(src.key, c->key) == 0 &&
+	    want_alg == CK_NONE) {
+		e = ERR_COPY_TO_SELF;
+		goto out;
+	}
+	if (replace)
+		e = s3_collect_headers(c->r, &headers);
+	else if (src.headers)
+		e = buf_adds(&headers, src.headers);
+	if (e)
+		goto out;
+
+	object_init(c, &o);
+	o.headers = headers.p;
+	o.size = src.size;
+	if ((e = blob_create(c->svc->blobs, &w, o.blob)))
+		goto out;
+	if (src.parts == 0 && (want_alg == CK_NONE || want_alg == src.ck_alg)) {
+		/* Same bytes, same ETag and checksum: copy in the kernel. */
+		if ((e = blob_append_from(w, src.blob, 0, src.size)))
+			goto out;
+		snprintf(o.etag, sizeof o.etag, "%s", src.etag);
+		o.ck_alg = src.ck_alg;
+		o.ck_type = src.ck_type;
+		snprintf(o.ck_value, sizeof o.ck_value, "%s", src.ck_value);
+	} else {
+		struct digest_out d;
+		o.ck_alg = want_alg != CK_NONE ? want_alg : CK_CRC64NVME;
+		if ((e = ingest_copy_digest(c->svc, src.blob, 0, src.size, w, o.ck_alg, &d)))
+			goto out;
+		hex_encode(d.md5, 16, o.etag);
+		b64_encode(d.ck, d.cklen, o.ck_value);
+		o.ck_type = CKT_FULL_OBJECT;
+	}
+	if ((e = blob_sync(w)))
+		goto out;
+	if ((e = commit_object(c, &o))) {
+		blob_discard(c->svc->blobs, o.blob);
+		goto out;
+	}
+	buf_init(&b, 0);
+	xml_begin(&b, "CopyObjectResult");
+	fmt_iso8601(o.mtime_ms, date);
+	xml_elem(&b, "LastModified", date);
+	buf_printf(&b, "<ETag>&quot;%s&quot;</ETag>", o.etag);
+	if (o.ck_alg != CK_NONE) {
+		char name[32];
+		snprintf(name, sizeof name, "Checksum%s", cksum_name(o.ck_alg));
+		xml_elem(&b, name, o.ck_value);
+		xml_elem(&b, "ChecksumType", o.ck_type == CKT_COMPOSITE ? "COMPOSITE" : "FULL_OBJECT");
+	}
+	xml_end(&b, "CopyObjectResult");
+	s3_reply_xml(c, &b);
+out:
+	if (w)
+		blob_writer_free(w);
+	meta_object_fini(&src);
+	buf_fini(&headers);
+	return e;
+}
