@@ -24,26 +24,31 @@ LISTEN  ?= 127.0.0.1:9000
 all: build/coffer
 
 build/coffer: $(OBJS)
-	$(CC) $(OPT) -o $@ $(OBJS) $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(OPT) -o $@ $(OBJS) $(LIBS)
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(OPT) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_BASE) $(OPT) -c -o $@ $<
 
 asan: build/asan/coffer
 build/asan/coffer: $(SOBJS)
-	$(CC) $(SAN) -o $@ $(SOBJS) $(LIBS)
+	@echo "  LD      $@ (ASan+UBSan)"
+	@$(CC) $(SAN) -o $@ $(SOBJS) $(LIBS)
 
 build/asan/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(SAN) -c -o $@ $<
+	@echo "  CC      $< (ASan+UBSan)"
+	@$(CC) $(CFLAGS_BASE) $(SAN) -c -o $@ $<
 
 build/asan/libcoffer.a: $(SLIBOBJS)
-	rm -f $@ && ar rcs $@ $(SLIBOBJS)
+	@rm -f $@ && ar rcs $@ $(SLIBOBJS)
 
 build/asan/tests/%: tests/unit/%.c build/asan/libcoffer.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< build/asan/libcoffer.a $(LIBS) -lcmocka
+	@echo "  CC      $< (unit test)"
+	@$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< build/asan/libcoffer.a $(LIBS) -lcmocka
 
 deps:
 	@sh scripts/deps.sh build

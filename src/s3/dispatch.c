@@ -23,7 +23,7 @@ static const char *const unimplemented_subs[] = {
 	"inventory", "legal-hold", "lifecycle", "logging", "metrics", "notification",
 	"object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
 	"replication", "requestPayment", "restore", "retention", "select", "tagging",
-	"torrent", "versionId", "versions", "website", "partNumber", "renameObject",
+	"torrent", "versionId", "versions", "website", "renameObject",
 	"session", "metadataTable", "abac", NULL,
 };
 
