@@ -511,3 +511,31 @@ class SigV4Client:
         head += "".join("%s: %s\r\n" % kv for kv in h.items())
         head += "Connection: close\r\n\r\n"
         return head.encode("utf-8") + body
+
+
+# --------------------------------------------------------------------------
+# small helpers shared by the test files
+
+
+def expect_error(fn, status, code=None, *args, **kwargs):
+    """Calls a boto3 operation that must fail with HTTP `status` and (when
+    given) S3 error `code`. Returns the botocore ClientError response."""
+    from botocore.exceptions import ClientError
+    try:
+        r = fn(*args, **kwargs)
+    except ClientError as e:
+        got_status = e.response["ResponseMetadata"]["HTTPStatusCode"]
+        got_code = e.response.get("Error", {}).get("Code")
+        assert got_status == status, "expected %s %s, got %s %s: %r" % (
+            status, code, got_status, got_code, e.response)
+        if code is not None:
+            assert got_code == code, "expected %s %s, got %s %s: %r" % (
+                status, code, got_status, got_code, e.response)
+        return e.response
+    raise AssertionError("expected %s %s, but the call succeeded: %r" % (
+        status, code, {k: v for k, v in r.items() if k != "Body"}))
+
+
+def unique(prefix="x"):
+    import uuid
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:16])
