@@ -53,6 +53,10 @@ struct awschunk {
 	struct awschunk_trailer trailers[AWSCHUNK_TRAILER_MAX];
 	size_t ntrailers;
 	bool done;
+	/* more private state of chunked.c */
+	enum err err;           /* first error of feed, returned again by every later call */
+	bool trailer_signed;    /* SIGNED_TRAILER: x-amz-trailer-signature seen and verified */
+	bool skipped_blank;     /* SIGNED_TRAILER: tolerated blank line before the trailers */
 };
 
 /* key/seed_sig/amz_date/scope are needed only for signed modes (may be NULL
