@@ -15,10 +15,20 @@
 
 #define SKEW_MAX_S (15 * 60)
 
+#define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
 static const char *
 payload_header(const struct req *r)
 {
 	return req_header(r, "x-amz-content-sha256");
+}
+
+static bool
+has_body(const struct req *r)
+{
+	const char *cl = req_header(r, "Content-Length");
+
+	return (cl && strcmp(cl, "0") != 0) || req_header(r, "Transfer-Encoding");
 }
 
 static enum err
@@ -112,10 +122,6 @@ check_signature(const struct req *r, const struct sigv4_cred *c, const char *amz
 			e = ERR_OK;
 			break;
 		}
-		if (strchr(r->path, '%') == NULL && pass == 0) {
-			/* Nothing encoded in the raw path: a second form cannot differ
-			 * except for characters the client left unencoded. */
-		}
 	}
 	buf_fini(&canon);
 	buf_fini(&sts);
@@ -172,20 +178,16 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
 
 	payload = payload_header(r);
-	if (c.presigned) {
-		if (!payload)
-			payload = "UNSIGNED-PAYLOAD";
-	} else if (!payload && strcmp(service, "s3") != 0) {
-		/* IAM/STS sign the body hash without sending the header. */
-		payload = NULL;
-	}
+	if (c.presigned && !payload)
+		payload = "UNSIGNED-PAYLOAD";
 	if (payload) {
 		if ((e = parse_payload_mode(payload, a)))
 			return e;
+	} else if (!has_body(r)) {
+		payload = EMPTY_SHA256;
+		parse_payload_mode(payload, a);
 	} else {
-		if (strcmp(service, "s3") == 0)
-			return ERR_INVALID_CONTENT_SHA256;
-		a->mode = PAY_SHA256; /* caller must supply the hash; not used yet */
+		a->mode = PAY_DEFERRED;
 	}
 
 	if ((e = meta_key_get(cfg->meta, akid, &k)))
@@ -199,9 +201,15 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 	sigv4_signing_key(secret, strlen(secret), c.date, c.region, c.service, key);
 	crypto_wipe(secret, sizeof secret);
 
-	e = check_signature(r, &c, amz, payload ? payload : "", key);
-	if (e)
+	if (a->mode == PAY_DEFERRED) {
+		a->r = r;
+		a->cred = c;
+		memcpy(a->amz, amz, sizeof a->amz);
+		memcpy(a->key, key, sizeof a->key);
+		SHA256_Init(&a->sha);
+	} else if ((e = check_signature(r, &c, amz, payload, key))) {
 		goto out;
+	}
 
 	snprintf(a->who.akid, sizeof a->who.akid, "%s", k.akid);
 	snprintf(a->who.account, sizeof a->who.account, "%s", k.account);
@@ -275,6 +283,7 @@ authn_body(struct authn *a, const char *p, size_t n, authn_sink sink, void *ctx)
 
 	switch (a->mode) {
 	case PAY_SHA256:
+	case PAY_DEFERRED:
 		SHA256_Update(&a->sha, p, n);
 		/* fallthrough */
 	case PAY_UNSIGNED:
@@ -300,6 +309,14 @@ authn_finish(struct authn *a)
 		return crypto_ct_eq(got, a->want_sha, SHA256_LEN) ? ERR_OK : ERR_SHA256_MISMATCH;
 	case PAY_UNSIGNED:
 		return ERR_OK;
+	case PAY_DEFERRED: {
+		char hex[2 * SHA256_LEN + 1];
+		SHA256_Final(got, &a->sha);
+		hex_encode(got, SHA256_LEN, hex);
+		e = check_signature(a->r, &a->cred, a->amz, hex, a->key);
+		crypto_wipe(a->key, sizeof a->key);
+		return e;
+	}
 	default:
 		if ((e = awschunk_finish(a->chunk)))
 			return e;
@@ -322,6 +339,7 @@ authn_trailer(const struct authn *a, const char *lname)
 void
 authn_fini(struct authn *a)
 {
+	crypto_wipe(a->key, sizeof a->key);
 	if (a->chunk) {
 		crypto_wipe(a->chunk->key, sizeof a->chunk->key);
 		free(a->chunk);

@@ -26,6 +26,9 @@ enum payload_mode {
 	PAY_CHUNKED_SIGNED,   /* STREAMING-AWS4-HMAC-SHA256-PAYLOAD */
 	PAY_UNSIGNED_TRAILER, /* STREAMING-UNSIGNED-PAYLOAD-TRAILER */
 	PAY_SIGNED_TRAILER,   /* STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER */
+	PAY_DEFERRED,         /* no x-amz-content-sha256 sent (curl, IAM/STS clients):
+			       * the body's hash is part of the signature, which is
+			       * checked once the body has been read */
 };
 
 struct authn_cfg {
@@ -45,6 +48,11 @@ struct authn {
 	uint64_t decoded;          /* payload bytes passed on */
 	char trailer[64];          /* x-amz-trailer, lower-case, "" if none */
 	bool finished;
+	/* PAY_DEFERRED: what the late signature check needs */
+	const struct req *r;
+	struct sigv4_cred cred;
+	char amz[17];
+	uint8_t key[32];
 };
 
 typedef enum err (*authn_sink)(void *ctx, const char *p, size_t n);
