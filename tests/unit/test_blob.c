@@ -181,7 +181,17 @@ test_unsynced_free_and_discard(void **state)
 	blob_discard(s, id2);
 	assert_false(exists(rel));
 	/* publishing what is gone is an error, not a silent success */
-	assert_int_equal(blob_publish(s, id2), ERR_INTERNAL);
+	assert_int_equal(blob_publish(s, id2), ERR_NO_SUCH_KEY);
+
+	/* collected before it was published (a concurrent overwrite won) */
+	assert_int_equal(blob_create(s, &w, id2), ERR_OK);
+	assert_int_equal(blob_sync(w), ERR_OK);
+	blob_writer_free(w);
+	snprintf(rel, sizeof(rel), "objects/tmp/%s", id2);
+	assert_true(exists(rel));
+	assert_int_equal(blob_delete(s, id2), ERR_OK);
+	assert_false(exists(rel));
+	assert_int_equal(blob_publish(s, id2), ERR_NO_SUCH_KEY);
 	blob_writer_free(NULL);
 	blob_store_close(s);
 }

@@ -352,10 +352,12 @@ blob_publish(struct blob_store *s, const char *id)
 	if (errno != ENOENT)
 		return errno_err(errno);
 	/* Publishing twice (recovery after a crash that came after a publish)
-	 * is not an error; a blob that exists nowhere is. */
+	 * is not an error. A blob that exists nowhere was either lost or, when
+	 * a concurrent overwrite replaced its row before this publish, already
+	 * collected by blob_delete: ERR_NO_SUCH_KEY lets the caller tell. */
 	if (fstatat(s->objfd, path, &st, 0) == 0)
 		return ERR_OK;
-	return ERR_INTERNAL;
+	return ERR_NO_SUCH_KEY;
 }
 
 void
@@ -389,6 +391,10 @@ blob_open_read(struct blob_store *s, const char *id, int *fd, uint64_t *size)
 	return ERR_OK;
 }
 
+/* A collected id can still be in tmp/: its row was committed and replaced
+ * before its writer got to blob_publish. tmp/ is tried first because files
+ * only ever move tmp/ -> final, so whichever side the file is on when we
+ * look, one of the two unlinks finds it and no published orphan is left. */
 enum err
 blob_delete(struct blob_store *s, const char *id)
 {
@@ -396,6 +402,8 @@ blob_delete(struct blob_store *s, const char *id)
 
 	if (!id_valid(id))
 		return ERR_INTERNAL;
+	if (unlinkat(s->tmpfd, id, 0) == 0)
+		return ERR_OK;
 	fanout_path(id, path);
 	if (unlinkat(s->objfd, path, 0) < 0 && errno != ENOENT)
 		return errno_err(errno);

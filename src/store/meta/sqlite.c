@@ -56,7 +56,7 @@ static const char schema_v1[] =
 	"CREATE INDEX access_keys_user ON access_keys(account, user);"
 
 	"CREATE TABLE buckets ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT," /* never reused: see meta_object_scan */
 	" name TEXT NOT NULL UNIQUE,"
 	" account TEXT NOT NULL," /* no FK: an owner is checked where it is authorised */
 	" region TEXT NOT NULL,"
@@ -80,7 +80,7 @@ static const char schema_v1[] =
 	"CREATE INDEX objects_blob ON objects(blob);"
 
 	"CREATE TABLE uploads ("
-	" rid INTEGER PRIMARY KEY,"
+	" rid INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" id TEXT NOT NULL UNIQUE,"
 	" bucket_id INTEGER NOT NULL REFERENCES buckets(id),"
 	" key BLOB NOT NULL,"
@@ -550,6 +550,9 @@ tx_end(struct meta *m, struct conn *c, enum err rc)
 
 /* ---- open, close, schema ---- */
 
+/* Brings the schema to SCHEMA_VERSION in one IMMEDIATE transaction, the
+ * version read inside it, so two processes opening a new database at once
+ * cannot both run the same step. */
 static enum err
 migrate(struct conn *c)
 {
@@ -558,9 +561,14 @@ migrate(struct conn *c)
 	char sql[64];
 	int v, r;
 
+	r = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (r != SQLITE_OK)
+		return fail(c, "migrate: begin", r);
 	r = sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL);
-	if (r != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		rc = fail(c, "user_version", r);
+	if (r == SQLITE_OK)
+		r = sqlite3_step(st);
+	if (r != SQLITE_ROW) {
+		rc = fail(c, "migrate: user_version", r);
 		goto out;
 	}
 	v = sqlite3_column_int(st, 0);
@@ -570,25 +578,21 @@ migrate(struct conn *c)
 		rc = ERR_INTERNAL;
 		goto out;
 	}
-	for (; v < SCHEMA_VERSION; v++) {
-		/* Each step and its version bump commit together. */
-		r = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-		if (r == SQLITE_OK)
-			r = sqlite3_exec(c->db, migrations[v], NULL, NULL, NULL);
-		if (r == SQLITE_OK) {
-			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-			r = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
-		}
-		if (r == SQLITE_OK)
-			r = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-		if (r != SQLITE_OK) {
-			rc = fail(c, "migrate", r);
-			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-			goto out;
-		}
+	if (v == SCHEMA_VERSION)
+		goto out;
+	for (r = SQLITE_OK; r == SQLITE_OK && v < SCHEMA_VERSION; v++)
+		r = sqlite3_exec(c->db, migrations[v], NULL, NULL, NULL);
+	if (r == SQLITE_OK) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", SCHEMA_VERSION);
+		r = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	}
+	if (r != SQLITE_OK)
+		rc = fail(c, "migrate", r);
 out:
 	sqlite3_finalize(st);
+	r = sqlite3_exec(c->db, rc == ERR_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	if (rc == ERR_OK && r != SQLITE_OK)
+		rc = fail(c, "migrate: commit", r);
 	return rc;
 }
 
@@ -1260,7 +1264,9 @@ bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
 /* The scan is one index range on (bucket_id, key): key >= lo [AND key < hi].
  * "key > after" becomes "key >= after || 0x00", the least string above it,
  * so both bounds are inclusive-low / exclusive-high and only two statement
- * shapes exist. */
+ * shapes exist. The bucket id is looked up by a separate statement; ids are
+ * never reused (AUTOINCREMENT), so a bucket deleted in between yields an
+ * empty page, never another bucket's keys. */
 enum err
 meta_object_scan(struct meta *m, const char *bucket, const char *after, bool inclusive,
 		 const char *prefix, size_t limit,
