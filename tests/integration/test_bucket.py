@@ -130,9 +130,14 @@ def test_bucket_already_owned_by_you(s3, bucket):
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"v"
 
 
-def test_location_constraint(s3, raw):
-    name = unique("eu")
+def test_location_constraint():
+    # coffer serves one region (--region); a bucket is created where it lives.
+    srv = Server(args=("--region", "eu-west-1"))
     try:
+        srv.region = "eu-west-1"
+        s3 = srv.client()
+        raw = SigV4Client.for_server(srv)
+        name = unique("eu")
         s3.create_bucket(Bucket=name,
                          CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         assert s3.get_bucket_location(Bucket=name)["LocationConstraint"] == "eu-west-1"
@@ -143,6 +148,29 @@ def test_location_constraint(s3, raw):
         h = raw.request("HEAD", "/" + name)
         assert h.status == 200
         assert h.header("x-amz-bucket-region") == "eu-west-1", h.headers
+        # a constraint naming another region is refused like on a regional endpoint
+        expect_error(s3.create_bucket, 400, "IllegalLocationConstraintException",
+                     Bucket=unique("other"),
+                     CreateBucketConfiguration={"LocationConstraint": "ap-south-1"})
+        # requests signed for another region are refused
+        r = SigV4Client(srv.endpoint, srv.akid, srv.secret, "us-east-1").request(
+            "GET", "/" + name)
+        assert (r.status, r.code) == (400, "AuthorizationHeaderMalformed"), r
+        s3.delete_bucket(Bucket=name)
+    finally:
+        rc = srv.stop()
+        log = srv.read_log()
+        srv.cleanup()
+        assert rc == 0, log[-4000:]
+        assert "ERROR: AddressSanitizer" not in log, log[-8000:]
+
+
+def test_other_region_constraint_on_us_east_1(s3):
+    name = unique("eu")
+    try:
+        expect_error(s3.create_bucket, 400, "IllegalLocationConstraintException", Bucket=name,
+                     CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        expect_error(s3.head_bucket, 404, "404", Bucket=name)
     finally:
         _drop(s3, name)
 

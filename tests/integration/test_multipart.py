@@ -260,9 +260,14 @@ def test_upload_part_copy_with_range(s3, bucket):
 def test_upload_part_copy_bad_range(s3, bucket):
     s3.put_object(Bucket=bucket, Key="src", Body=b"0123456789")
     uid = s3.create_multipart_upload(Bucket=bucket, Key="dst")["UploadId"]
-    expect_error(s3.upload_part_copy, 400, "InvalidRange", Bucket=bucket, Key="dst",
+    # real S3: 400 InvalidArgument "Range specified is not valid for source object of size: 10"
+    expect_error(s3.upload_part_copy, 400, "InvalidArgument", Bucket=bucket, Key="dst",
                  UploadId=uid, PartNumber=1, CopySource={"Bucket": bucket, "Key": "src"},
                  CopySourceRange="bytes=5-20")
+    # and for a value not of the form bytes=first-last
+    expect_error(s3.upload_part_copy, 400, "InvalidArgument", Bucket=bucket, Key="dst",
+                 UploadId=uid, PartNumber=1, CopySource={"Bucket": bucket, "Key": "src"},
+                 CopySourceRange="0-5")
     expect_error(s3.upload_part_copy, 404, "NoSuchKey", Bucket=bucket, Key="dst",
                  UploadId=uid, PartNumber=1, CopySource={"Bucket": bucket, "Key": "nope"})
     s3.abort_multipart_upload(Bucket=bucket, Key="dst", UploadId=uid)

@@ -473,8 +473,8 @@ def test_conditional_requests(raw, cond_obj, method):
         if want == 200 and method == "GET":
             ok = ok and r.body == b"conditional body"
         if not ok:
-            failures.append("%s %s -> %s %s (want %s)" % (method, headers, r.status, r.code,
-                                                         want))
+            failures.append("%s %s -> %s %s (want %s; ETag header %r)" % (
+                method, headers, r.status, r.code, want, r.header("etag")))
     assert not failures, "\n".join(failures)
 
 
