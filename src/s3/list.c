@@ -28,6 +28,7 @@ struct page {
 	struct buf items, cps;
 	bool url;
 	bool owner;               /* objects: Owner in each Contents */
+	const char *bucket_owner; /* shown for rows that carry no owner */
 	char last_id[META_UPLOAD_ID_LEN + 1]; /* uploads: id of the last Upload */
 };
 
@@ -235,7 +236,7 @@ obj_key(void *ctx, const char *key, size_t len, const void *item)
 	xml_elem_u64(b, "Size", o->size);
 	xml_elem(b, "StorageClass", "STANDARD");
 	if (pg->owner)
-		xml_owner(b, o->owner);
+		xml_owner(b, o->owner[0] ? o->owner : pg->bucket_owner);
 	return buf_adds(b, "</Contents>");
 }
 
@@ -299,6 +300,7 @@ s3_list_objects(struct s3_ctx *c)
 	marker = s3_arg(c, "marker");
 	pg.url = q.url;
 	pg.owner = true;
+	pg.bucket_owner = bk.account;
 	res = malloc(sizeof *res);
 	if (!res) {
 		e = ERR_NOMEM;
@@ -369,6 +371,7 @@ s3_list_objects_v2(struct s3_ctx *c)
 	}
 	pg.url = q.url;
 	pg.owner = fo && strcasecmp(fo, "true") == 0;
+	pg.bucket_owner = bk.account;
 	res = malloc(sizeof *res);
 	if (!res) {
 		e = ERR_NOMEM;
@@ -532,7 +535,7 @@ s3_list_uploads(struct s3_ctx *c)
 	src->key_marker = clamp_marker(km, src->kbuf);
 	/* upload-id-marker only means something next to its key-marker; a
 	 * clamped key-marker names no key, so no id under it either. */
-	src->id_marker = src->key_marker == km && im && *im ? im : NULL;
+	src->id_marker = km && *km && src->key_marker == km && im && *im ? im : NULL;
 	memset(&p, 0, sizeof p);
 	p.prefix = q.prefix;
 	p.prefix_len = q.plen;
