@@ -277,14 +277,37 @@ def test_s3_cp_100mib_multipart_roundtrip(aws, s3, bucket, tmp_path):
     assert head["ETag"] == expected_etag, "multipart ETag must be md5(concat(part md5s))-N"
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 
+    # s3 -> s3 copy of a multipart-sized object: the CLI uses CreateMultipartUpload +
+    # UploadPartCopy with x-amz-copy-source-range in 8 MiB steps, so the ETag is the same.
+    # (--copy-props metadata-directive: tags are covered by the test below)
+    aws("s3", "cp", "s3://%s/big.bin" % bucket, "s3://%s/copy/big.bin" % bucket,
+        "--copy-props", "metadata-directive", "--only-show-errors", timeout=300)
+    head = s3.head_object(Bucket=bucket, Key="copy/big.bin")
+    assert head["ContentLength"] == size
+    assert head["ETag"] == expected_etag
+
+    # download the copy (ranged, parallel GETs) and compare
     dst = tmp_path / "big.back"
-    aws("s3", "cp", "s3://%s/big.bin" % bucket, str(dst), "--only-show-errors", timeout=300)
+    aws("s3", "cp", "s3://%s/copy/big.bin" % bucket, str(dst), "--only-show-errors", timeout=300)
     assert dst.stat().st_size == size
     h = hashlib.sha256()
     with open(dst, "rb") as f:
         for chunk in iter(lambda: f.read(4 * MiB), b""):
             h.update(chunk)
     assert h.hexdigest() == sha.hexdigest()
+
+
+def test_s3_cp_s3_to_s3_multipart_default_copy_props(aws, s3, bucket):
+    # With the default --copy-props the CLI copies metadata (HeadObject) and tags
+    # (GetObjectTagging) itself when the copy is multipart (>= 8 MiB).
+    data = b"".join(bytes([i]) * MiB for i in range(9))
+    s3.put_object(Bucket=bucket, Key="src.bin", Body=data, ContentType="application/x-nine",
+                  Metadata={"m": "1"})
+    aws("s3", "cp", "s3://%s/src.bin" % bucket, "s3://%s/dst.bin" % bucket)
+    o = s3.get_object(Bucket=bucket, Key="dst.bin")
+    assert o["Body"].read() == data
+    assert o["ContentType"] == "application/x-nine" and o["Metadata"] == {"m": "1"}
+    assert o["ETag"].endswith('-2"'), o["ETag"]
 
 
 # --------------------------------------------------------------------------- aws s3api
@@ -505,6 +528,64 @@ def test_s3api_delete_objects(aws, s3, bucket):
     assert all_keys(s3, bucket) == ["keep"]
 
 
+def test_s3api_multipart_by_hand(aws, s3, bucket, tmp_path):
+    p1 = os.urandom(5 * MiB)
+    p2 = b"second and last part"
+    (tmp_path / "p1").write_bytes(p1)
+    (tmp_path / "p2").write_bytes(p2)
+    up = api(aws, "create-multipart-upload", "--bucket", bucket, "--key", "mp/obj",
+             "--content-type", "application/x-mp", "--metadata", '{"via":"s3api"}')
+    uid = up["UploadId"]
+    assert up["Bucket"] == bucket and up["Key"] == "mp/obj" and uid
+
+    other = api(aws, "create-multipart-upload", "--bucket", bucket, "--key", "mp/aborted")["UploadId"]
+    r = api(aws, "list-multipart-uploads", "--bucket", bucket)
+    assert sorted((u["Key"], u["UploadId"]) for u in r["Uploads"]) == sorted(
+        [("mp/obj", uid), ("mp/aborted", other)])
+
+    e1 = api(aws, "upload-part", "--bucket", bucket, "--key", "mp/obj", "--upload-id", uid,
+             "--part-number", "1", "--body", str(tmp_path / "p1"))["ETag"]
+    e2 = api(aws, "upload-part", "--bucket", bucket, "--key", "mp/obj", "--upload-id", uid,
+             "--part-number", "2", "--body", str(tmp_path / "p2"))["ETag"]
+    assert e1 == '"%s"' % md5hex(p1) and e2 == '"%s"' % md5hex(p2)
+
+    r = api(aws, "list-parts", "--bucket", bucket, "--key", "mp/obj", "--upload-id", uid)
+    assert [(p["PartNumber"], p["Size"], p["ETag"]) for p in r["Parts"]] == [
+        (1, len(p1), e1), (2, len(p2), e2)]
+
+    # parts must be listed in ascending order
+    bad = {"Parts": [{"PartNumber": 2, "ETag": e2}, {"PartNumber": 1, "ETag": e1}]}
+    rc, _, err = aws("s3api", "complete-multipart-upload", "--bucket", bucket, "--key", "mp/obj",
+                     "--upload-id", uid, "--multipart-upload", json.dumps(bad), check=False)
+    assert rc != 0 and "InvalidPartOrder" in err, err
+
+    done = {"Parts": [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": e2}]}
+    r = api(aws, "complete-multipart-upload", "--bucket", bucket, "--key", "mp/obj",
+            "--upload-id", uid, "--multipart-upload", json.dumps(done))
+    etag = '"%s-2"' % hashlib.md5(hashlib.md5(p1).digest() + hashlib.md5(p2).digest()).hexdigest()
+    assert r["ETag"] == etag and r["Key"] == "mp/obj" and r["Bucket"] == bucket
+    o = s3.get_object(Bucket=bucket, Key="mp/obj")
+    assert o["Body"].read() == p1 + p2
+    assert o["ContentType"] == "application/x-mp" and o["Metadata"] == {"via": "s3api"}
+
+    # a part smaller than 5 MiB that is not the last one is refused at completion
+    s1 = api(aws, "upload-part", "--bucket", bucket, "--key", "mp/aborted", "--upload-id", other,
+             "--part-number", "1", "--body", str(tmp_path / "p2"))["ETag"]
+    s2 = api(aws, "upload-part", "--bucket", bucket, "--key", "mp/aborted", "--upload-id", other,
+             "--part-number", "2", "--body", str(tmp_path / "p2"))["ETag"]
+    small = {"Parts": [{"PartNumber": 1, "ETag": s1}, {"PartNumber": 2, "ETag": s2}]}
+    rc, _, err = aws("s3api", "complete-multipart-upload", "--bucket", bucket, "--key", "mp/aborted",
+                     "--upload-id", other, "--multipart-upload", json.dumps(small), check=False)
+    assert rc != 0 and "EntityTooSmall" in err, err
+
+    api(aws, "abort-multipart-upload", "--bucket", bucket, "--key", "mp/aborted", "--upload-id", other)
+    rc, _, err = aws("s3api", "list-parts", "--bucket", bucket, "--key", "mp/aborted",
+                     "--upload-id", other, check=False)
+    assert rc != 0 and "NoSuchUpload" in err, err
+    assert api(aws, "list-multipart-uploads", "--bucket", bucket).get("Uploads", []) == []
+    assert sorted(all_keys(s3, bucket)) == ["mp/obj"]
+
+
 def test_s3_presign_get_and_expiry(aws, s3, bucket):
     data = b"presigned content \x00\x01\x02"
     key = "dir/hello world+1.txt"
@@ -542,5 +623,6 @@ def test_s3_presign_get_and_expiry(aws, s3, bucket):
 
 def test_server_log_has_no_secret(server):
     log = server.read_log()
+    assert "PUT" in log, "no access log lines on the server's stderr"
     assert server.secret not in log
     assert server.secret.replace("/", "%2F") not in log

@@ -56,5 +56,6 @@ def test_js_sdk_roundtrip(server, s3, bucket, tmp_path):
 
 def test_server_log_has_no_secret(server):
     log = server.read_log()
+    assert "PUT" in log, "no access log lines on the server's stderr"
     assert server.secret not in log
     assert server.secret.replace("/", "%2F") not in log

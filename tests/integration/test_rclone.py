@@ -139,6 +139,15 @@ def test_rclone_mkdir_copy_ls_check_download_rmdir(rclone, s3, tmp_path):
     rclone("copy", "coffer:%s/base" % name, str(dst))
     assert read_tree(str(dst)) == files
 
+    # server-side copy inside the remote (CopyObject), metadata included
+    rclone("copy", "coffer:%s/base/docs" % name, "coffer:%s/copy/docs" % name)
+    for rel in ("docs/a.md", "docs/deep/er/b.bin"):
+        assert s3.get_object(Bucket=name, Key="copy/" + rel)["Body"].read() == files[rel]
+    _, _, err = rclone("check", "coffer:%s/base/docs" % name, "coffer:%s/copy/docs" % name)
+    assert "0 differences found" in err, err
+    rclone("purge", "coffer:%s/copy" % name)
+    assert not [k for k in s3_objects(s3, name) if k.startswith("copy/")]
+
     # rmdir refuses a non-empty bucket, delete empties it, then rmdir removes it
     rc, _, err = rclone("rmdir", "coffer:" + name, check=False)
     assert rc != 0
@@ -159,8 +168,12 @@ def test_rclone_sync_deletes_extraneous(rclone, s3, bucket, tmp_path):
         p.write_bytes(data)
     s3.put_object(Bucket=bucket, Key="s/extra-on-remote.txt", Body=b"not in source")
 
+    stamp = 1500000000  # 2017-07-14T02:40:00Z, kept by rclone in x-amz-meta-mtime
+    os.utime(src / "keep" / "2.txt", (stamp, stamp))
     rclone("sync", str(src), "coffer:%s/s" % bucket)
     assert s3_objects(s3, bucket) == {"s/" + k: len(v) for k, v in files.items()}
+    _, out, _ = rclone("lsjson", "coffer:%s/s/keep/2.txt" % bucket)
+    assert json.loads(out)[0]["ModTime"].startswith("2017-07-14T02:40:00"), out
 
     os.remove(src / "gone.txt")
     (src / "keep" / "1.txt").write_bytes(b"one, longer now\n")
@@ -180,5 +193,6 @@ def test_rclone_sync_deletes_extraneous(rclone, s3, bucket, tmp_path):
 
 def test_server_log_has_no_secret(server):
     log = server.read_log()
+    assert "PUT" in log, "no access log lines on the server's stderr"
     assert server.secret not in log
     assert server.secret.replace("/", "%2F") not in log

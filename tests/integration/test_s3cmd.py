@@ -170,7 +170,35 @@ def test_s3cmd_sync_and_recursive_delete(s3cmd, s3, bucket, tmp_path):
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
 
 
+def test_s3cmd_multipart_listing_and_abort(s3cmd, s3, bucket):
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="mp/pending.bin")["UploadId"]
+    s3.upload_part(Bucket=bucket, Key="mp/pending.bin", UploadId=uid, PartNumber=1, Body=b"p" * 1000)
+
+    _, out, _ = s3cmd("multipart", "s3://%s" % bucket)
+    assert "s3://%s/mp/pending.bin" % bucket in out and uid in out, out
+
+    _, out, _ = s3cmd("listmp", "s3://%s/mp/pending.bin" % bucket, uid)
+    # columns: LastModified, PartNumber, ETag, Size
+    m = re.search(r'^\S+\s+1\s+"?%s"?\s+1000\s*$' % hashlib.md5(b"p" * 1000).hexdigest(), out, re.M)
+    assert m, out
+
+    s3cmd("abortmp", "s3://%s/mp/pending.bin" % bucket, uid)
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_s3cmd_server_side_cp_and_mv(s3cmd, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="orig.txt", Body=b"original", Metadata={"k": "v"})
+    s3cmd("cp", "s3://%s/orig.txt" % bucket, "s3://%s/copies/copy.txt" % bucket)
+    o = s3.get_object(Bucket=bucket, Key="copies/copy.txt")
+    assert o["Body"].read() == b"original" and o["Metadata"].get("k") == "v"
+    s3cmd("mv", "s3://%s/copies/copy.txt" % bucket, "s3://%s/moved.txt" % bucket)
+    keys = sorted(x["Key"] for x in s3.list_objects_v2(Bucket=bucket)["Contents"])
+    assert keys == ["moved.txt", "orig.txt"]
+    assert s3.get_object(Bucket=bucket, Key="moved.txt")["Body"].read() == b"original"
+
+
 def test_server_log_has_no_secret(server):
     log = server.read_log()
+    assert "PUT" in log, "no access log lines on the server's stderr"
     assert server.secret not in log
     assert server.secret.replace("/", "%2F") not in log
