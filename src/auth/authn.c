@@ -93,8 +93,23 @@ signed_has(struct slice list, const char *name)
 
 /* Recomputes the signature with normalize on, then (for clients that signed
  * the path exactly as sent) off; true when either matches. */
+/* What AWS tells a client whose signature did not match, so it can see
+ * where its canonical form differs. Nothing here is secret. */
+static void
+mismatch_detail(struct req *r, const struct sigv4_cred *c, const char *canon, const char *sts)
+{
+	char akid[META_AKID_MAX + 1], sig[65];
+
+	snprintf(akid, sizeof akid, "%.*s", (int)c->akid.len, c->akid.p);
+	hex_encode(c->signature, 32, sig);
+	req_error_detail(r, NULL, "AWSAccessKeyId", akid);
+	req_error_detail(r, NULL, "StringToSign", sts);
+	req_error_detail(r, NULL, "SignatureProvided", sig);
+	req_error_detail(r, NULL, "CanonicalRequest", canon);
+}
+
 static enum err
-check_signature(const struct req *r, const struct sigv4_cred *c, const char *amz,
+check_signature(struct req *r, const struct sigv4_cred *c, const char *amz,
 		const char *payload, const uint8_t key[32])
 {
 	struct sigv4_input in = {r->method, r->path, r->query, r->hdrs, r->nhdrs, payload};
@@ -122,6 +137,8 @@ check_signature(const struct req *r, const struct sigv4_cred *c, const char *amz
 			e = ERR_OK;
 			break;
 		}
+		if (pass == 0)
+			mismatch_detail(r, c, canon.p, sts.p);
 	}
 	buf_fini(&canon);
 	buf_fini(&sts);
@@ -172,8 +189,15 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 	if (!slice_eq(c.service, service))
 		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
 	/* S3 is regional; IAM and STS are global and take any region. */
-	if (strcmp(service, "s3") == 0 && !slice_eq(c.region, cfg->region))
+	if (strcmp(service, "s3") == 0 && !slice_eq(c.region, cfg->region)) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "%s the region '%.*s' is wrong; expecting '%s'",
+			 c.presigned ? "Error parsing the X-Amz-Credential parameter;"
+				     : "The authorization header is malformed;",
+			 (int)(c.region.len > 64 ? 64 : c.region.len), c.region.p, cfg->region);
+		req_error_detail(r, msg, "Region", cfg->region);
 		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
+	}
 	if (!signed_has(c.signed_headers, "host"))
 		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
 
@@ -190,10 +214,12 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 		a->mode = PAY_DEFERRED;
 	}
 
-	if ((e = meta_key_get(cfg->meta, akid, &k)))
-		return e == ERR_INVALID_ACCESS_KEY ? e : ERR_INTERNAL;
-	if (!k.active)
+	if ((e = meta_key_get(cfg->meta, akid, &k)) || !k.active) {
+		if (e && e != ERR_INVALID_ACCESS_KEY)
+			return ERR_INTERNAL;
+		req_error_detail(r, NULL, "AWSAccessKeyId", akid);
 		return ERR_INVALID_ACCESS_KEY;
+	}
 	if ((e = secrets_open(cfg->master, k.akid, k.sealed, k.sealed_len, secret))) {
 		log_error("cannot unseal the secret of key %s", k.akid);
 		return ERR_INTERNAL;

@@ -49,7 +49,7 @@ struct authn {
 	char trailer[64];          /* x-amz-trailer, lower-case, "" if none */
 	bool finished;
 	/* PAY_DEFERRED: what the late signature check needs */
-	const struct req *r;
+	struct req *r;
 	struct sigv4_cred cred;
 	char amz[17];
 	uint8_t key[32];

@@ -115,11 +115,27 @@ req_set_log_target(struct req *r, const char *bucket, const char *key)
 	r->log_key = key && *key ? strdup(key) : NULL;
 }
 
+void
+req_error_detail(struct req *r, const char *msg, const char *name, const char *text)
+{
+	if (msg) {
+		free(r->err_msg);
+		r->err_msg = strdup(msg);
+	}
+	if (name && text) {
+		buf_printf(&r->err_xml, "<%s>", name);
+		buf_add_xml(&r->err_xml, text, strlen(text));
+		buf_printf(&r->err_xml, "</%s>", name);
+	}
+}
+
 static void
 req_free(struct req *r)
 {
 	size_t i;
 
+	free(r->err_msg);
+	buf_fini(&r->err_xml);
 	if (r->has_fd)
 		close(r->fd);
 	for (i = 0; i < r->nrh; i++) {
@@ -149,6 +165,7 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	r->t0_ns = mono_ns();
 	r->fd = -1;
 	buf_init(&r->body, 0);
+	buf_init(&r->err_xml, 64 * 1024);
 	r->target = strdup(uri ? uri : "/");
 	if (!r->target) {
 		free(r);

@@ -71,6 +71,8 @@ struct req {
 	char *log_bucket;          /* owned */
 	char *log_key;             /* owned */
 	const char *err_code;
+	char *err_msg;             /* owned: replaces the table's message */
+	struct buf err_xml;        /* extra elements for the error document */
 
 	/* ---- app state ---- */
 	void *app;                 /* the app's per-request state */
@@ -93,6 +95,9 @@ void req_set_headerf(struct req *r, const char *name, const char *fmt, ...)
 void req_set_file(struct req *r, int fd, uint64_t off, uint64_t len);
 /* HEAD answers: Content-Length of len with no body and no file opened. */
 void req_set_length_only(struct req *r, uint64_t len);
+/* Details for the error answer: a specific message (NULL keeps the
+ * table's) and/or one extra element <name>text</name>. */
+void req_error_detail(struct req *r, const char *msg, const char *name, const char *text);
 void req_set_log_target(struct req *r, const char *bucket, const char *key);
 
 struct http_opts {

@@ -43,6 +43,27 @@ s3_list_buckets(struct s3_ctx *c)
 	return ERR_OK;
 }
 
+static bool
+known_region(const char *r)
+{
+	static const char *const regions[] = {
+		"us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1",
+		"ap-east-2", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
+		"ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+		"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1", "ca-west-1",
+		"eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1",
+		"eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1",
+		"mx-central-1", "sa-east-1", "us-gov-east-1", "us-gov-west-1", "cn-north-1",
+		"cn-northwest-1", "EU", NULL,
+	};
+	size_t i;
+
+	for (i = 0; regions[i]; i++)
+		if (strcmp(r, regions[i]) == 0)
+			return true;
+	return false;
+}
+
 enum err
 s3_create_bucket(struct s3_ctx *c)
 {
@@ -56,9 +77,11 @@ s3_create_bucket(struct s3_ctx *c)
 		return ERR_INVALID_BUCKET_NAME;
 	if (c->xml.len && (e = xmlreq_create_bucket(c->xml.p, c->xml.len, loc, sizeof loc)))
 		return e;
-	/* One server, one region: a bucket can only be made where it will live. */
+	/* One server, one region: a bucket can only be made where it will live.
+	 * A name that is no region at all is invalid; another region is illegal
+	 * here, as on a region-specific AWS endpoint. */
 	if (loc[0] && strcmp(loc, c->svc->region) != 0)
-		return ERR_ILLEGAL_LOCATION;
+		return known_region(loc) ? ERR_ILLEGAL_LOCATION : ERR_INVALID_LOCATION;
 	if ((acl && strcmp(acl, "private") != 0) || (lock && strcmp(lock, "false") != 0))
 		return ERR_NOT_IMPLEMENTED;
 	memset(&b, 0, sizeof b);
@@ -163,6 +186,31 @@ s3_get_acl(struct s3_ctx *c)
 	buf_add_xml(&b, acct, strlen(acct));
 	buf_adds(&b, "</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList>");
 	xml_end(&b, "AccessControlPolicy");
+	s3_reply_xml(c, &b);
+	return ERR_OK;
+}
+
+/* Objects cannot carry tags yet (PutObjectTagging and x-amz-tagging are
+ * refused), so every object's tag set is truthfully empty. Tools that copy
+ * tags along with objects (aws s3 cp between buckets) read it. */
+enum err
+s3_get_object_tagging(struct s3_ctx *c)
+{
+	struct meta_object o;
+	struct buf b;
+	enum err e;
+
+	if ((e = s3_bucket_access(c, NULL)))
+		return e;
+	memset(&o, 0, sizeof o);
+	e = meta_object_get(c->svc->meta, c->bucket, c->key, &o);
+	meta_object_fini(&o);
+	if (e)
+		return e;
+	buf_init(&b, 0);
+	xml_begin(&b, "Tagging");
+	buf_adds(&b, "<TagSet></TagSet>");
+	xml_end(&b, "Tagging");
 	s3_reply_xml(c, &b);
 	return ERR_OK;
 }

@@ -103,6 +103,7 @@ s3_render_error(struct req *r, enum err e, const char *bucket, const char *key)
 {
 	const struct err_info *ei = err_info(e);
 	struct buf *b = &r->body;
+	const char *msg;
 
 	buf_reset(b);
 	r->status = ei->status;
@@ -115,8 +116,11 @@ s3_render_error(struct req *r, enum err e, const char *bucket, const char *key)
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>");
 	buf_adds(b, ei->code);
 	buf_adds(b, "</Code><Message>");
-	buf_add_xml(b, ei->msg, strlen(ei->msg));
+	msg = r->err_msg ? r->err_msg : ei->msg;
+	buf_add_xml(b, msg, strlen(msg));
 	buf_adds(b, "</Message>");
+	if (r->err_xml.len)
+		buf_add(b, r->err_xml.p, r->err_xml.len);
 	if (bucket && *bucket)
 		xml_elem(b, "BucketName", bucket);
 	if (key)
@@ -168,10 +172,10 @@ s3_valid_bucket_name(const char *name)
 	    strncmp(name, "amzn-s3-demo-", 13) == 0)
 		return false;
 	if ((n >= 8 && strcmp(name + n - 8, "-s3alias") == 0) ||
-	    (n >= 11 && strcmp(name + n - 11, "--ol-s3") == 0) ||
-	    (n >= 9 && strcmp(name + n - 9, ".mrap") == 0) ||
-	    (n >= 14 && strcmp(name + n - 14, "--x-s3") == 0) ||
-	    (n >= 15 && strcmp(name + n - 15, "--table-s3") == 0))
+	    (n >= 7 && strcmp(name + n - 7, "--ol-s3") == 0) ||
+	    (n >= 5 && strcmp(name + n - 5, ".mrap") == 0) ||
+	    (n >= 6 && strcmp(name + n - 6, "--x-s3") == 0) ||
+	    (n >= 10 && strcmp(name + n - 10, "--table-s3") == 0))
 		return false;
 	return true;
 }
@@ -230,6 +234,15 @@ s3_collect_headers(const struct req *r, struct buf *out)
 		}
 		if (!keep || !header_value_ok(v))
 			continue;
+		/* aws-chunked describes the transfer, not the object: AWS drops it. */
+		if (strcasecmp(n, "content-encoding") == 0 &&
+		    (strcasecmp(v, "aws-chunked") == 0 || strncasecmp(v, "aws-chunked,", 12) == 0)) {
+			v += 11;
+			while (*v == ',' || *v == ' ')
+				v++;
+			if (!*v)
+				continue;
+		}
 		for (j = 0; n[j]; j++) {
 			char ch = n[j];
 			if (ch >= 'A' && ch <= 'Z')
@@ -237,8 +250,17 @@ s3_collect_headers(const struct req *r, struct buf *out)
 			if ((e = buf_addc(out, ch)))
 				return e;
 		}
-		if ((e = buf_addc(out, ':')) || (e = buf_adds(out, v)) || (e = buf_addc(out, '\n')))
-			return e;
+		{
+			/* HTTP drops whitespace around a field value. */
+			size_t vl = strlen(v);
+			while (*v == ' ' || *v == '\t')
+				v++, vl--;
+			while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+				vl--;
+			if ((e = buf_addc(out, ':')) || (e = buf_add(out, v, vl)) ||
+			    (e = buf_addc(out, '\n')))
+				return e;
+		}
 	}
 	return ERR_OK;
 }

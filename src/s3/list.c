@@ -361,7 +361,7 @@ s3_list_objects_v2(struct s3_ctx *c)
 	if (tok) {
 		/* AWS: "The continuation token provided is incorrect" */
 		if (!lst_token_decode(tok, tkey, &mlen, &tprefix)) {
-			e = ERR_INVALID_ARGUMENT;
+			e = ERR_INVALID_CONTINUATION;
 			goto out;
 		}
 		marker = tkey;

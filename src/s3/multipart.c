@@ -204,7 +204,7 @@ copy_range(const char *v, uint64_t size, uint64_t *off, uint64_t *len)
 	if (*end || b < a)
 		return ERR_INVALID_ARGUMENT;
 	if (b >= size)
-		return ERR_INVALID_RANGE;
+		return ERR_INVALID_COPY_RANGE;
 	*off = a;
 	*len = b - a + 1;
 	return ERR_OK;

@@ -294,10 +294,14 @@ read_object(struct s3_ctx *c, bool head)
 		goto out;
 	if ((e = cond_check(c->r, "", o.etag, o.mtime_ms))) {
 		if (e == ERR_NOT_MODIFIED) {
+			/* 304 is an answer, not a failure: it carries the validators. */
 			char date[32];
 			req_set_headerf(c->r, "ETag", "\"%s\"", o.etag);
 			fmt_http_date(o.mtime_ms, date);
 			req_set_header(c->r, "Last-Modified", date);
+			c->r->status = 304;
+			c->r->err_code = "NotModified";
+			e = ERR_OK;
 		}
 		goto out;
 	}
@@ -398,7 +402,7 @@ check_body_integrity(struct s3_ctx *c)
 			return ERR_BAD_DIGEST;
 	}
 	if (!md5 && !hdr)
-		return ERR_MISSING_SECURITY_HEADER;
+		return ERR_MISSING_CONTENT_MD5;
 	return ERR_OK;
 }
 

@@ -99,6 +99,7 @@ class Server:
 
     def client(self, service="s3", **cfg):
         c = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
+                   signature_version="s3v4" if service == "s3" else "v4",
                    **cfg)
         return boto3.client(service, endpoint_url=self.endpoint, region_name=self.region,
                             aws_access_key_id=self.akid, aws_secret_access_key=self.secret,
