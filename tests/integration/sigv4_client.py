@@ -401,13 +401,17 @@ class SigV4Client:
 
     def streaming_put(self, path, data, mode=STREAMING_SIGNED, chunk_size=65536, headers=None,
                       trailers=None, tamper_chunk=None, tamper_trailer_sig=False,
-                      decoded_length=None, content_length=None, query=None, timeout=60):
+                      decoded_length=None, content_length=None, query=None, timeout=60,
+                      mangle=None, truncate_to=None):
         """PUT (or UploadPart with query) with an aws-chunked body.
 
         mode: STREAMING_SIGNED, STREAMING_UNSIGNED_TRAILER or STREAMING_SIGNED_TRAILER.
         trailers: [(name, value)] sent after the final chunk (x-amz-trailer is
         set to their names). tamper_chunk: index of a chunk whose signature is
-        corrupted. Returns a Response."""
+        corrupted. mangle(body) -> body rewrites the framed body before sending
+        (Content-Length follows it). truncate_to=N sends only the first N bytes
+        of the framed body over a raw socket, then half-closes. Returns a
+        Response (status 0 when the server answered nothing)."""
         headers = dict(headers or {})
         trailers = list(trailers or [])
         headers["Content-Encoding"] = headers.get("Content-Encoding", "aws-chunked")
@@ -462,7 +466,16 @@ class SigV4Client:
                 tsig = ("0" if tsig[0] != "0" else "1") + tsig[1:]
         body = build(sigs, tsig)
         assert len(body) == size
+        if mangle is not None:
+            body = mangle(body)
+            headers["Content-Length"] = str(len(body))
         target = cpath + ("?" + wire_query(query) if query else "")
+        if truncate_to is not None:
+            head = "PUT %s HTTP/1.1\r\n" % target
+            head += "".join("%s: %s\r\n" % kv for kv in headers.items())
+            head += "Connection: close\r\n\r\n"
+            out = self.raw(head.encode() + body[:truncate_to], timeout=5, shutdown_write=True)
+            return split_raw_response(out) if out else Response(0, "", [], b"")
         return self.send("PUT", target, headers, body, timeout=timeout)
 
     # -- raw sockets --------------------------------------------------------
@@ -497,7 +510,8 @@ class SigV4Client:
             s.close()
 
     def raw_request_bytes(self, method, path, query=None, headers=None, body=b"",
-                          payload_hash=None, raw_path=None, content_length=None, **signopts):
+                          payload_hash=None, raw_path=None, content_length=None,
+                          keep_alive=False, **signopts):
         """A signed request serialised to bytes (for raw sending/truncation)."""
         query = list(query or [])
         target_path = raw_path if raw_path is not None else uri_encode(path, keep_slash=True)
@@ -509,7 +523,7 @@ class SigV4Client:
         target = target_path + ("?" + wire_query(query) if query else "")
         head = "%s %s HTTP/1.1\r\n" % (method, target)
         head += "".join("%s: %s\r\n" % kv for kv in h.items())
-        head += "Connection: close\r\n\r\n"
+        head += "\r\n" if keep_alive else "Connection: close\r\n\r\n"
         return head.encode("utf-8") + body
 
 

@@ -484,3 +484,40 @@ def test_access_log(server, raw, s3, presigner, bucket):
     assert presig not in log
     for sig in raw.signatures[sigs_before:]:
         assert sig not in log, "signature %s appears in the log" % sig
+
+
+def test_streaming_truncated_body(raw, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="trunc", Body=b"old")
+    data = os.urandom(200_000)
+    for mode in (STREAMING_SIGNED, STREAMING_UNSIGNED_TRAILER):
+        trailers = [("x-amz-checksum-crc32", checksum_b64("crc32", data))] \
+            if mode == STREAMING_UNSIGNED_TRAILER else None
+        for cut in (100, 70_000, 200_000):
+            r = raw.streaming_put("/%s/trunc" % bucket, data, mode, trailers=trailers,
+                                  truncate_to=cut)
+            assert r.status == 0 or r.status >= 400, (mode, cut, r)
+    time.sleep(0.3)
+    assert s3.get_object(Bucket=bucket, Key="trunc")["Body"].read() == b"old"
+
+
+@pytest.mark.parametrize("how", ["bad-hex", "size-too-big", "missing-crlf", "no-final-chunk",
+                                 "data-after-end"])
+def test_streaming_bad_framing(raw, s3, bucket, how):
+    data = os.urandom(100_000)
+    ck = [("x-amz-checksum-crc32", checksum_b64("crc32", data))]
+
+    def mangle(body):
+        if how == "bad-hex":
+            return body.replace(b"10000\r\n", b"1zz00\r\n", 1)
+        if how == "size-too-big":
+            return body.replace(b"10000\r\n", b"10010\r\n", 1)
+        if how == "missing-crlf":
+            i = body.index(b"\r\n") + 2 + 65536
+            return body[:i] + body[i + 2:]
+        if how == "no-final-chunk":
+            return body[:body.rindex(b"0\r\n")]
+        return body + b"5\r\nextra\r\n"
+    r = raw.streaming_put("/%s/frame" % bucket, data, STREAMING_UNSIGNED_TRAILER,
+                          trailers=ck, mangle=mangle)
+    assert r.status == 400, r
+    assert absent(s3, bucket, "frame")

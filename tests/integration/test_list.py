@@ -318,3 +318,33 @@ def test_pagination_2500_keys(s3, bucket):
             s3.delete_objects(Bucket=bucket, Delete={
                 "Objects": [{"Key": k} for k in chunk], "Quiet": True})
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_v2_continuation_across_changes(s3, bucket):
+    keys = ["k%02d" % i for i in range(20)]
+    for k in keys:
+        s3.put_object(Bucket=bucket, Key=k, Body=b"x")
+    p1 = s3.list_objects_v2(Bucket=bucket, MaxKeys=5)
+    assert keys_of(p1) == keys[:5]
+    # between pages: the last key returned and a later key vanish, keys appear
+    # on both sides of the resume point
+    s3.delete_object(Bucket=bucket, Key="k04")
+    s3.delete_object(Bucket=bucket, Key="k06")
+    s3.put_object(Bucket=bucket, Key="k03a", Body=b"x")      # before the resume point
+    s3.put_object(Bucket=bucket, Key="k10a", Body=b"x")      # after it
+    got, token = [], p1["NextContinuationToken"]
+    while token:
+        r = s3.list_objects_v2(Bucket=bucket, MaxKeys=5, ContinuationToken=token)
+        got += keys_of(r)
+        token = r.get("NextContinuationToken")
+    want = sorted(k for k in keys + ["k03a", "k10a"] if k > "k04" and k != "k06")
+    assert got == want
+
+
+def test_v1_marker_is_exclusive_and_need_not_exist(s3, filled):
+    r = s3.list_objects(Bucket=filled, Marker="a/b/3.txt")
+    assert keys_of(r)[0] == "a/b/4.txt"
+    r = s3.list_objects(Bucket=filled, Marker="a/b/3.txz")
+    assert keys_of(r)[0] == "a/b/4.txt"
+    r = s3.list_objects(Bucket=filled, Marker="\U0010ffff")
+    assert keys_of(r) == []

@@ -485,3 +485,124 @@ def test_conditional_boto3(s3, bucket):
     expect_error(s3.get_object, 304, "304", Bucket=bucket, Key="cb", IfNoneMatch=etag)
     expect_error(s3.head_object, 412, "412", Bucket=bucket, Key="cb", IfMatch='"nope"')
     assert s3.get_object(Bucket=bucket, Key="cb", IfMatch=etag)["Body"].read() == b"x"
+
+
+# ---------------------------------------------------------------- conditional writes
+
+
+def test_put_if_none_match_star(raw, s3, bucket):
+    r = raw.request("PUT", "/%s/cw" % bucket, body=b"first", headers={"If-None-Match": "*"})
+    assert r.status == 200, r
+    r = raw.request("PUT", "/%s/cw" % bucket, body=b"second", headers={"If-None-Match": "*"})
+    assert (r.status, r.code) == (412, "PreconditionFailed"), r
+    assert s3.get_object(Bucket=bucket, Key="cw")["Body"].read() == b"first"
+
+
+def test_put_if_match(raw, s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="cm", Body=b"v1")["ETag"]
+    r = raw.request("PUT", "/%s/cm" % bucket, body=b"v2", headers={"If-Match": '"%s"' % ("0" * 32)})
+    assert (r.status, r.code) == (412, "PreconditionFailed"), r
+    assert s3.get_object(Bucket=bucket, Key="cm")["Body"].read() == b"v1"
+    r = raw.request("PUT", "/%s/cm" % bucket, body=b"v2", headers={"If-Match": etag})
+    assert r.status == 200, r
+    assert s3.get_object(Bucket=bucket, Key="cm")["Body"].read() == b"v2"
+    r = raw.request("PUT", "/%s/cm-missing" % bucket, body=b"v", headers={"If-Match": etag})
+    assert (r.status, r.code) == (404, "NoSuchKey"), r
+    expect_error(s3.head_object, 404, "404", Bucket=bucket, Key="cm-missing")
+
+
+# ---------------------------------------------------------------- atomicity
+
+
+def test_concurrent_overwrites_are_atomic(s3, bucket):
+    import concurrent.futures
+    import threading
+    versions = [bytes([65 + i]) * (300_000 + 1000 * i) for i in range(6)]
+    by_etag = {qetag(v): v for v in versions}
+    s3.put_object(Bucket=bucket, Key="hot", Body=versions[0])
+    stop = threading.Event()
+    problems = []
+
+    def reader():
+        n = 0
+        from botocore.exceptions import ClientError
+        while not stop.is_set() or n < 3:
+            n += 1
+            try:
+                g = s3.get_object(Bucket=bucket, Key="hot")
+            except ClientError as e:
+                # the key exists throughout: an overwrite never makes it vanish
+                problems.append(("GET failed during overwrite", e.response["Error"]["Code"]))
+                continue
+            body = g["Body"].read()
+            if by_etag.get(g["ETag"]) != body or g["ContentLength"] != len(body):
+                problems.append((g["ETag"], len(body), body[:1], body[-1:]))
+
+    def writer(i):
+        for _ in range(3):
+            s3.put_object(Bucket=bucket, Key="hot", Body=versions[i])
+
+    with concurrent.futures.ThreadPoolExecutor(10) as ex:
+        readers = [ex.submit(reader) for _ in range(3)]
+        list(ex.map(writer, range(len(versions))))
+        stop.set()
+        for f in readers:
+            f.result()
+    assert not problems, problems[:5]
+    g = s3.get_object(Bucket=bucket, Key="hot")
+    assert by_etag[g["ETag"]] == g["Body"].read()
+    o = s3.list_objects_v2(Bucket=bucket)["Contents"][0]
+    assert by_etag[o["ETag"]] and o["Size"] == len(by_etag[o["ETag"]])
+
+
+def test_read_in_progress_survives_overwrite_and_delete(server, s3, bucket):
+    old = os.urandom(16 * 1024 * 1024)
+    s3.put_object(Bucket=bucket, Key="long-read", Body=old)
+    g = s3.get_object(Bucket=bucket, Key="long-read")
+    first = g["Body"].read(1024 * 1024)
+    s3.put_object(Bucket=bucket, Key="long-read", Body=b"new small content")
+    s3.delete_object(Bucket=bucket, Key="long-read")
+    rest = g["Body"].read()
+    assert first + rest == old, "a GET in progress must deliver the object it started with"
+    expect_error(s3.get_object, 404, "NoSuchKey", Bucket=bucket, Key="long-read")
+
+
+# ---------------------------------------------------------------- restart
+
+
+def test_data_survives_restart():
+    from conftest import Server
+    srv = Server()
+    try:
+        s3 = srv.client()
+        s3.create_bucket(Bucket="persist")
+        s3.put_object(Bucket="persist", Key="a/b", Body=b"kept", ContentType="text/x-kept",
+                      Metadata={"m": "1"}, ChecksumAlgorithm="SHA256")
+        part = os.urandom(5 * 1024 * 1024)
+        uid = s3.create_multipart_upload(Bucket="persist", Key="mpu")["UploadId"]
+        e1 = s3.upload_part(Bucket="persist", Key="mpu", UploadId=uid, PartNumber=1,
+                            Body=part)["ETag"]
+        srv.restart()
+        g = s3.get_object(Bucket="persist", Key="a/b", ChecksumMode="ENABLED")
+        assert g["Body"].read() == b"kept"
+        assert g["ContentType"] == "text/x-kept" and g["Metadata"] == {"m": "1"}
+        assert hdrs(g).get("x-amz-checksum-sha256") == checksum_b64("sha256", b"kept")
+        parts = s3.list_parts(Bucket="persist", Key="mpu", UploadId=uid)["Parts"]
+        assert [(p["PartNumber"], p["ETag"]) for p in parts] == [(1, e1)]
+        e2 = s3.upload_part(Bucket="persist", Key="mpu", UploadId=uid, PartNumber=2,
+                            Body=b"tail")["ETag"]
+        s3.complete_multipart_upload(Bucket="persist", Key="mpu", UploadId=uid,
+                                     MultipartUpload={"Parts": [
+                                         {"PartNumber": 1, "ETag": e1},
+                                         {"PartNumber": 2, "ETag": e2}]})
+        assert s3.get_object(Bucket="persist", Key="mpu")["Body"].read() == part + b"tail"
+        srv.restart()
+        assert s3.get_object(Bucket="persist", Key="mpu")["Body"].read() == part + b"tail"
+        assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket="persist")["Contents"]) == [
+            "a/b", "mpu"]
+    finally:
+        rc = srv.stop()
+        log = srv.read_log()
+        srv.cleanup()
+        assert rc == 0, log[-4000:]
+        assert "ERROR: AddressSanitizer" not in log, log[-8000:]
