@@ -163,9 +163,59 @@ def test_s3_cp_ls_rm_small(aws, s3, bucket, tmp_path):
     assert p.returncode == 0, p.stderr
     assert s3.get_object(Bucket=bucket, Key="stdin.txt")["Body"].read() == b"from stdin\n"
 
+    # mv within S3: CopyObject + DeleteObject
+    _, out, _ = aws("s3", "mv", "s3://%s/stdin.txt" % bucket, "s3://%s/moved.txt" % bucket)
+    assert "move:" in out, out
+    assert s3.get_object(Bucket=bucket, Key="moved.txt")["Body"].read() == b"from stdin\n"
+
     _, out, _ = aws("s3", "rm", "s3://%s/dir/small.bin" % bucket)
     assert out.strip() == "delete: s3://%s/dir/small.bin" % bucket
-    assert all_keys(s3, bucket) == ["stdin.txt"]
+    assert all_keys(s3, bucket) == ["moved.txt"]
+
+
+def test_s3_cp_from_stdin_multipart(aws, s3, bucket):
+    # unknown size on stdin: the CLI buffers 8 MiB parts and uploads them as it reads
+    data = b"".join(hashlib.sha256(b"%d" % i).digest() * (MiB // 32) for i in range(20))
+    p = subprocess.run([AWS, "--endpoint-url", s3.meta.endpoint_url, "s3", "cp", "-",
+                        "s3://%s/stdin-big.bin" % bucket], input=data,
+                       env=aws.env, capture_output=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    head = s3.head_object(Bucket=bucket, Key="stdin-big.bin")
+    assert head["ContentLength"] == len(data)
+    assert head["ETag"].endswith('-3"'), head["ETag"]
+    assert s3.get_object(Bucket=bucket, Key="stdin-big.bin")["Body"].read() == data
+
+
+ODD_NAMES = [
+    "percent%20literal.txt", "hash#tag.txt", "question?mark.txt", "tilde~.txt",
+    "quote'd \"dq\".txt", "star*(paren)!.txt", "xml<lt>&amp;.txt", "semi;colon,comma.txt",
+    "equals=plus+.txt", "at@dollar$.txt", "brackets[1]{2}.txt", "caret^pipe|.txt",
+    "two  spaces .txt", "\u00fcn\u00efc\u00f6d\u00e9/\u65e5\u672c\u8a9e/emoji\U0001F600.txt",
+]
+
+
+def test_s3_odd_key_names_sync_ls_roundtrip(aws, s3, bucket, tmp_path):
+    src = tmp_path / "odd"
+    files = {}
+    for i, name in enumerate(ODD_NAMES):
+        p = src.joinpath(*name.split("/"))
+        p.parent.mkdir(parents=True, exist_ok=True)
+        files[name] = ("%d:%s\n" % (i, name)).encode()
+        p.write_bytes(files[name])
+    _, out, _ = aws("s3", "sync", str(src), "s3://%s/odd" % bucket)
+    assert len([l for l in out.splitlines() if l.startswith("upload:")]) == len(files), out
+    assert sorted(all_keys(s3, bucket)) == sorted("odd/" + n for n in files)
+
+    # `aws s3 ls` lists with encoding-type=url and decodes the names
+    _, out, _ = aws("s3", "ls", "--recursive", "s3://%s/odd/" % bucket)
+    listed = sorted(line.split(None, 3)[3] for line in out.splitlines())
+    assert listed == sorted("odd/" + n for n in files), out
+
+    for name, data in files.items():
+        assert s3.get_object(Bucket=bucket, Key="odd/" + name)["Body"].read() == data, name
+    dst = tmp_path / "odd-back"
+    aws("s3", "sync", "s3://%s/odd" % bucket, str(dst))
+    assert _read_tree(str(dst)) == files
 
 
 def _make_tree(root):

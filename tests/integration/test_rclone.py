@@ -21,18 +21,7 @@ def rclone(server, tmp_path):
         pytest.fail("rclone is missing at %s (make test installs it via scripts/deps.sh)" % RCLONE)
     home = tmp_path / "rclonehome"
     home.mkdir()
-    env = {k: v for k, v in server.cli_env(str(home)).items() if not k.startswith("RCLONE_")}
-    env.update(
-        RCLONE_CONFIG=str(home / "rclone.conf"),  # absent: everything comes from the env
-        RCLONE_CONFIG_COFFER_TYPE="s3",
-        RCLONE_CONFIG_COFFER_PROVIDER="Other",
-        RCLONE_CONFIG_COFFER_ENDPOINT=server.endpoint,
-        RCLONE_CONFIG_COFFER_ACCESS_KEY_ID=server.akid,
-        RCLONE_CONFIG_COFFER_SECRET_ACCESS_KEY=server.secret,
-        RCLONE_CONFIG_COFFER_REGION=server.region,
-        RCLONE_CONFIG_COFFER_ENV_AUTH="false",
-        LC_ALL="C.UTF-8",
-    )
+    env = rclone_env(server, str(home))
 
     def run(*args, check=True, timeout=180):
         cmd = [RCLONE, "--low-level-retries", "1", "--retries", "1", *args]
@@ -44,6 +33,22 @@ def rclone(server, tmp_path):
         return p.returncode, out, err
 
     return run
+
+
+def rclone_env(server, home):
+    env = {k: v for k, v in server.cli_env(home).items() if not k.startswith("RCLONE_")}
+    env.update(
+        RCLONE_CONFIG=os.path.join(home, "rclone.conf"),  # absent: everything comes from the env
+        RCLONE_CONFIG_COFFER_TYPE="s3",
+        RCLONE_CONFIG_COFFER_PROVIDER="Other",
+        RCLONE_CONFIG_COFFER_ENDPOINT=server.endpoint,
+        RCLONE_CONFIG_COFFER_ACCESS_KEY_ID=server.akid,
+        RCLONE_CONFIG_COFFER_SECRET_ACCESS_KEY=server.secret,
+        RCLONE_CONFIG_COFFER_REGION=server.region,
+        RCLONE_CONFIG_COFFER_ENV_AUTH="false",
+        LC_ALL="C.UTF-8",
+    )
+    return env
 
 
 def make_tree(root):
@@ -125,6 +130,14 @@ def test_rclone_mkdir_copy_ls_check_download_rmdir(rclone, s3, tmp_path):
     _, out, _ = rclone("lsjson", "--dirs-only", "coffer:%s/base" % name)
     assert sorted(e["Path"] for e in json.loads(out)) == ["docs", "media", "na\u00efve dir"]
 
+    _, out, _ = rclone("md5sum", "coffer:%s/base" % name)
+    sums = dict(reversed(line.split("  ", 1)) for line in out.splitlines())
+    assert sums == {k: hashlib.md5(v).hexdigest() for k, v in files.items()}
+
+    # ranged reads
+    _, out, _ = rclone("cat", "--offset", "5", "--count", "10", "coffer:%s/base/docs/a.md" % name)
+    assert out.encode() == files["docs/a.md"][5:15]
+
     _, _, err = rclone("check", str(src), "coffer:%s/base" % name)
     assert "0 differences found" in err, err
     assert "%d matching files" % len(files) in err, err
@@ -189,6 +202,19 @@ def test_rclone_sync_deletes_extraneous(rclone, s3, bucket, tmp_path):
 
     rclone("delete", "coffer:%s/s/keep" % bucket)
     assert s3_objects(s3, bucket) == {"s/sp ace/\u00fc.txt": 2}
+
+
+def test_rclone_rcat_streaming_upload(rclone, server, s3, bucket, tmp_path):
+    # size unknown in advance: rclone streams it as a multipart upload
+    data = b"".join(hashlib.sha1(b"%d" % i).digest() * 52429 for i in range(11))[:11 * MiB]
+    p = subprocess.run([RCLONE, "--low-level-retries", "1", "--retries", "1", *MULTIPART,
+                        "rcat", "coffer:%s/streamed.bin" % bucket], input=data,
+                       env=rclone_env(server, str(tmp_path)), capture_output=True, timeout=120)
+    assert p.returncode == 0, p.stderr.decode("utf-8", "replace")
+    o = s3.get_object(Bucket=bucket, Key="streamed.bin")
+    assert o["ContentLength"] == len(data)
+    assert o["Body"].read() == data
+    assert o["ETag"].endswith('-3"'), o["ETag"]
 
 
 def test_server_log_has_no_secret(server):

@@ -264,6 +264,20 @@ step("lib-storage Upload: 11 MiB multipart with CRC64NVME (full object) checksum
   eq(get.ChecksumCRC64NVME, b64("CRC64NVME", data), "GetObject ChecksumCRC64NVME");
 });
 
+step("lib-storage Upload: stream of unknown length (default checksum)", async () => {
+  const chunks = [];
+  for (let i = 0; i < 176; i++) chunks.push(createHash("sha512").update(`c${i}`).digest().toString("hex").repeat(512));
+  const data = Buffer.from(chunks.join(""));  // 176 * 64 KiB = 11 MiB
+  async function* gen() { for (let o = 0; o < data.length; o += 65536) yield data.subarray(o, o + 65536); }
+  const up = new Upload({ client: s3, params: { Bucket, Key: "js/mpu-stream.bin", Body: Readable.from(gen()) },
+    partSize: 5 * MiB, queueSize: 2 });
+  const res = await up.done();
+  assert(/-3"$/.test(res.ETag), `expected a 3-part ETag, got ${res.ETag}`);
+  const get = await s3.send(new GetObjectCommand({ Bucket, Key: "js/mpu-stream.bin" }));
+  eq(get.ContentLength, data.length, "ContentLength");
+  bufEq(await bodyBytes(get), data, "GetObject body");
+});
+
 step("CopyObject", async () => {
   const data = readFileSync(streamFile);
   const res = await s3.send(new CopyObjectCommand({ Bucket, Key: "js/copy of stream.bin",
