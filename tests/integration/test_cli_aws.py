@@ -636,6 +636,34 @@ def test_s3api_multipart_by_hand(aws, s3, bucket, tmp_path):
     assert sorted(all_keys(s3, bucket)) == ["mp/obj"]
 
 
+def test_s3api_checksums(aws, s3, bucket, tmp_path):
+    import zlib
+    data = os.urandom(200000)
+    body = tmp_path / "ck.bin"
+    body.write_bytes(data)
+    sha = base64.b64encode(hashlib.sha256(data).digest()).decode()
+    crc = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+    r = api(aws, "put-object", "--bucket", bucket, "--key", "ck-sha", "--body", str(body),
+            "--checksum-algorithm", "SHA256")
+    assert r.get("ChecksumSHA256") == sha, r
+    h = api(aws, "head-object", "--bucket", bucket, "--key", "ck-sha", "--checksum-mode", "ENABLED")
+    assert h.get("ChecksumSHA256") == sha, h
+
+    r = api(aws, "put-object", "--bucket", bucket, "--key", "ck-crc", "--body", str(body),
+            "--checksum-crc32", crc)
+    assert r.get("ChecksumCRC32") == crc, r
+    out = tmp_path / "ck.out"
+    g = api(aws, "get-object", "--bucket", bucket, "--key", "ck-crc", "--checksum-mode", "ENABLED", str(out))
+    assert g.get("ChecksumCRC32") == crc and out.read_bytes() == data, g
+
+    wrong = base64.b64encode(zlib.crc32(b"not the body").to_bytes(4, "big")).decode()
+    rc, _, err = aws("s3api", "put-object", "--bucket", bucket, "--key", "ck-bad", "--body", str(body),
+                     "--checksum-crc32", wrong, check=False)
+    assert rc != 0 and "BadDigest" in err, err
+    assert sorted(all_keys(s3, bucket)) == ["ck-crc", "ck-sha"]
+
+
 def test_s3_presign_get_and_expiry(aws, s3, bucket):
     data = b"presigned content \x00\x01\x02"
     key = "dir/hello world+1.txt"

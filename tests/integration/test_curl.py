@@ -358,6 +358,25 @@ def test_curl_put_with_http_chunked_transfer_encoding(curl, s3, bucket, tmp_path
     assert o["Body"].read() == data
 
 
+def test_curl_put_acl_subresource_never_writes_the_object(curl, s3, bucket):
+    # PUT /bucket/key?acl is PutObjectAcl, not PutObject: whether the server applies it or
+    # refuses it (e.g. 501 NotImplemented), the object's bytes must stay as they were.
+    # (s3cmd cp/mv/modify send exactly this request after copying.)
+    s3.put_object(Bucket=bucket, Key="acl.txt", Body=b"original bytes")
+    acl = ('<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>x</ID></Owner>'
+           '<AccessControlList/></AccessControlPolicy>')
+    r = curl("PUT", "/%s/acl.txt?acl=" % bucket, "--data-binary", acl)
+    o = s3.get_object(Bucket=bucket, Key="acl.txt")
+    assert o["Body"].read() == b"original bytes", "PUT ?acl replaced the object (response %r)" % r
+    assert r.status in (200, 400, 403, 501), r
+    if r.status != 200:
+        assert r.xml().findtext("Code"), r
+
+    r = curl("PUT", "/%s?acl=" % bucket, "--data-binary", acl)
+    assert r.status in (200, 400, 403, 501), r
+    assert s3.get_object(Bucket=bucket, Key="acl.txt")["Body"].read() == b"original bytes"
+
+
 def test_server_log_has_no_secret(server):
     log = server.read_log()
     assert "PUT" in log, "no access log lines on the server's stderr"
