@@ -483,6 +483,7 @@ class SigV4Client:
     def raw(self, data, timeout=10, shutdown_write=False, close_after_send=False):
         """Sends raw bytes on a fresh connection and returns everything read
         until the server closes or `timeout` passes (b"" when nothing)."""
+        self.last_timed_out = False
         s = socket.create_connection((self.host, self.port), timeout=timeout)
         try:
             try:
@@ -500,7 +501,10 @@ class SigV4Client:
             while True:
                 try:
                     b = s.recv(65536)
-                except (socket.timeout, ConnectionResetError):
+                except socket.timeout:
+                    self.last_timed_out = True      # still open, nothing more said
+                    break
+                except ConnectionResetError:
                     break
                 if not b:
                     break

@@ -517,7 +517,7 @@ def test_put_if_match(raw, s3, bucket):
 def test_concurrent_overwrites_are_atomic(s3, bucket):
     import concurrent.futures
     import threading
-    versions = [bytes([65 + i]) * (300_000 + 1000 * i) for i in range(6)]
+    versions = [bytes([65 + i]) * (1000 + 100 * i) for i in range(8)]
     by_etag = {qetag(v): v for v in versions}
     s3.put_object(Bucket=bucket, Key="hot", Body=versions[0])
     stop = threading.Event()
@@ -539,11 +539,11 @@ def test_concurrent_overwrites_are_atomic(s3, bucket):
                 problems.append((g["ETag"], len(body), body[:1], body[-1:]))
 
     def writer(i):
-        for _ in range(3):
+        for _ in range(8):
             s3.put_object(Bucket=bucket, Key="hot", Body=versions[i])
 
     with concurrent.futures.ThreadPoolExecutor(10) as ex:
-        readers = [ex.submit(reader) for _ in range(3)]
+        readers = [ex.submit(reader) for _ in range(4)]
         list(ex.map(writer, range(len(versions))))
         stop.set()
         for f in readers:
