@@ -214,3 +214,43 @@ s3_get_object_tagging(struct s3_ctx *c)
 	s3_reply_xml(c, &b);
 	return ERR_OK;
 }
+
+/* Without ACL support the only ACL a resource can have is "private": the
+ * owner's FULL_CONTROL. Setting exactly that (as tools do when they copy
+ * an ACL along) is accepted and changes nothing; anything else would be a
+ * grant coffer cannot honour, so it is refused. */
+enum err
+s3_put_acl(struct s3_ctx *c)
+{
+	const char *canned = req_header(c->r, "x-amz-acl");
+	char id[65];
+	const char *p;
+	int grants = 0;
+	enum err e;
+
+	if ((e = s3_bucket_access(c, NULL)))
+		return e;
+	if (c->key) {
+		struct meta_object o;
+		memset(&o, 0, sizeof o);
+		e = meta_object_get(c->svc->meta, c->bucket, c->key, &o);
+		meta_object_fini(&o);
+		if (e)
+			return e;
+	}
+	if (canned) {
+		if (strcmp(canned, "private") != 0 || c->xml.len)
+			return ERR_NOT_IMPLEMENTED;
+	} else {
+		if (!c->xml.len)
+			return ERR_MALFORMED_XML;
+		s3_owner_id(c->auth.who.account, id);
+		for (p = c->xml.p; (p = strstr(p, "<Permission>")); p++)
+			grants++;
+		if (grants != 1 || !strstr(c->xml.p, "<Permission>FULL_CONTROL</Permission>") ||
+		    !strstr(c->xml.p, id) || strstr(c->xml.p, "<URI>") || strstr(c->xml.p, "EmailAddress"))
+			return ERR_NOT_IMPLEMENTED;
+	}
+	c->r->status = 200;
+	return ERR_OK;
+}

@@ -19,7 +19,7 @@ static const struct s3_op ops[] = {
 /* Sub-resources S3 defines that coffer does not implement yet: a request
  * naming one must get NotImplemented, never the plain operation's answer. */
 static const char *const unimplemented_subs[] = {
-	"accelerate", "analytics", "attributes", "cors", "encryption", "intelligent-tiering",
+	"accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metrics", "notification",
 	"object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
 	"replication", "requestPayment", "restore", "retention", "select", "tagging",

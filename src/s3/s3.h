@@ -125,6 +125,7 @@ enum err s3_delete_bucket(struct s3_ctx *c);
 enum err s3_get_bucket_location(struct s3_ctx *c);
 enum err s3_get_bucket_versioning(struct s3_ctx *c);
 enum err s3_get_acl(struct s3_ctx *c);
+enum err s3_put_acl(struct s3_ctx *c);
 enum err s3_get_object_tagging(struct s3_ctx *c);
 
 enum err s3_put_object_begin(struct s3_ctx *c);

@@ -379,7 +379,14 @@ blob_open_read(struct blob_store *s, const char *id, int *fd, uint64_t *size)
 	if (!id_valid(id))
 		return ERR_NO_SUCH_KEY;
 	fanout_path(id, path);
+	/* A committed blob may not be published yet (its writer commits the row,
+	 * then renames): it is already synced in tmp/, so read it there. Files
+	 * only move tmp/ -> final, so final, tmp/, final again cannot miss it. */
 	f = openat(s->objfd, path, O_RDONLY | O_CLOEXEC);
+	if (f < 0 && errno == ENOENT)
+		f = openat(s->tmpfd, id, O_RDONLY | O_CLOEXEC);
+	if (f < 0 && errno == ENOENT)
+		f = openat(s->objfd, path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return errno == ENOENT ? ERR_NO_SUCH_KEY : errno_err(errno);
 	if (fstat(f, &st) < 0) {
