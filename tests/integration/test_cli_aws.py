@@ -676,6 +676,11 @@ def test_s3_presign_get_and_expiry(aws, s3, bucket):
     body = curl("-o", "-", url)
     assert body == data
 
+    odd = "\u00fcn\u00ef/\u65e5\u672c #?&=;~'()*!.txt"
+    s3.put_object(Bucket=bucket, Key=odd, Body=b"odd")
+    _, out, _ = aws("s3", "presign", "s3://%s/%s" % (bucket, odd), "--expires-in", "300")
+    assert curl("-o", "-", out.strip()) == b"odd", out
+
     # PUT is not the method that was signed -> the signature does not match
     status = curl("-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "--data-binary", "x", url)
     assert status == b"403"

@@ -117,9 +117,10 @@ def test_rclone_mkdir_copy_ls_check_download_rmdir(rclone, s3, tmp_path):
         listed[path] = int(size)
     assert listed == {k: len(v) for k, v in files.items()}
 
-    for ver in ("1", "2"):
+    # small pages force marker / continuation-token paging, per directory and --fast-list
+    for ver, extra in (("1", []), ("2", []), ("1", ["--fast-list"]), ("2", ["--fast-list"])):
         _, out, _ = rclone("lsjson", "-R", "--hash", "--files-only", "--s3-list-version", ver,
-                           "coffer:%s/base" % name)
+                           "--s3-list-chunk", "2", *extra, "coffer:%s/base" % name)
         entries = {e["Path"]: e for e in json.loads(out)}
         assert set(entries) == set(files), (ver, sorted(entries))
         for rel, data in files.items():

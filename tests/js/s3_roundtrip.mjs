@@ -6,7 +6,9 @@
 // Checksums are recomputed here independently of the SDK.
 import {
   S3Client, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectsCommand,
-  ListObjectsV2Command, CopyObjectCommand, DeleteObjectCommand,
+  ListObjectsV2Command, CopyObjectCommand, DeleteObjectCommand, CreateBucketCommand,
+  DeleteBucketCommand, HeadBucketCommand, GetBucketLocationCommand, ListBucketsCommand,
+  CreateMultipartUploadCommand, UploadPartCopyCommand, CompleteMultipartUploadCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
@@ -278,6 +280,59 @@ step("lib-storage Upload: stream of unknown length (default checksum)", async ()
   bufEq(await bodyBytes(get), data, "GetObject body");
 });
 
+step("PutObject Content-MD5 (right and wrong)", async () => {
+  const data = Buffer.from("content-md5 checked body");
+  const ContentMD5 = createHash("md5").update(data).digest("base64");
+  const put = await s3.send(new PutObjectCommand({ Bucket, Key: "js/md5.txt", Body: data, ContentMD5 }));
+  eq(put.ETag, `"${md5(data)}"`, "ETag");
+  const wrong = createHash("md5").update("other").digest("base64");
+  await expectError(s3.send(new PutObjectCommand({ Bucket, Key: "js/md5-bad.txt", Body: data, ContentMD5: wrong })),
+    "BadDigest", 400, "PutObject with wrong Content-MD5");
+});
+
+step("GetObject response-* overrides", async () => {
+  const get = await s3.send(new GetObjectCommand({ Bucket, Key: "js/md5.txt",
+    ResponseContentType: "text/x-override", ResponseContentDisposition: 'attachment; filename="o.txt"',
+    ResponseCacheControl: "max-age=5", ResponseContentLanguage: "de", ResponseExpires: new Date("2030-01-01T00:00:00Z") }));
+  await bodyBytes(get);
+  eq(get.ContentType, "text/x-override", "ContentType");
+  eq(get.ContentDisposition, 'attachment; filename="o.txt"', "ContentDisposition");
+  eq(get.CacheControl, "max-age=5", "CacheControl");
+  eq(get.ContentLanguage, "de", "ContentLanguage");
+  eq(get.Expires?.toISOString(), "2030-01-01T00:00:00.000Z", "Expires");
+});
+
+step("bucket operations: Create/Head/GetBucketLocation/ListBuckets/Delete", async () => {
+  const b = `${Bucket}-js`;
+  const c = await s3.send(new CreateBucketCommand({ Bucket: b }));
+  eq(c.Location, `/${b}`, "CreateBucket Location");
+  const h = await s3.send(new HeadBucketCommand({ Bucket: b }));
+  eq(h.BucketRegion, "us-east-1", "HeadBucket BucketRegion");
+  const loc = await s3.send(new GetBucketLocationCommand({ Bucket: b }));
+  assert(!loc.LocationConstraint, `us-east-1 has an empty LocationConstraint, got ${loc.LocationConstraint}`);
+  const l = await s3.send(new ListBucketsCommand({}));
+  assert((l.Buckets || []).some((x) => x.Name === b && x.CreationDate instanceof Date), "ListBuckets misses the new bucket");
+  await s3.send(new DeleteBucketCommand({ Bucket: b }));
+  await expectError(s3.send(new HeadBucketCommand({ Bucket: b })), "NotFound", 404, "HeadBucket after delete");
+});
+
+step("UploadPartCopy with CopySourceRange", async () => {
+  const data = readFileSync(streamFile);
+  const Key = "js/partcopy.bin";
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+  const cut = 5 * MiB;
+  const p1 = await s3.send(new UploadPartCopyCommand({ Bucket, Key, UploadId, PartNumber: 1,
+    CopySource: `${Bucket}/js/stream.bin`, CopySourceRange: `bytes=0-${cut - 1}` }));
+  const p2 = await s3.send(new UploadPartCopyCommand({ Bucket, Key, UploadId, PartNumber: 2,
+    CopySource: `${Bucket}/js/stream.bin`, CopySourceRange: `bytes=${cut}-${data.length - 1}` }));
+  eq(p1.CopyPartResult?.ETag, `"${md5(data.subarray(0, cut))}"`, "part 1 ETag");
+  eq(p2.CopyPartResult?.ETag, `"${md5(data.subarray(cut))}"`, "part 2 ETag");
+  await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: [
+    { PartNumber: 1, ETag: p1.CopyPartResult.ETag }, { PartNumber: 2, ETag: p2.CopyPartResult.ETag }] } }));
+  const get = await s3.send(new GetObjectCommand({ Bucket, Key }));
+  bufEq(await bodyBytes(get), data, "assembled object");
+});
+
 step("CopyObject", async () => {
   const data = readFileSync(streamFile);
   const res = await s3.send(new CopyObjectCommand({ Bucket, Key: "js/copy of stream.bin",
@@ -354,9 +409,10 @@ step("presigned GET and PUT URLs", async () => {
 // ------------------------------------------------------------------ run
 let failed = 0;
 for (const [name, fn] of steps) {
+  const t0 = Date.now();
   try {
     await fn();
-    console.log(`ok - ${name}`);
+    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
   } catch (e) {
     failed++;
     const meta = e.$metadata ? ` [HTTP ${e.$metadata.httpStatusCode}, ${e.name}${e.Code ? "/" + e.Code : ""}]` : "";
