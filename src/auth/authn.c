@@ -207,6 +207,9 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 	if (payload) {
 		if ((e = parse_payload_mode(payload, a)))
 			return e;
+	} else if (strcmp(service, "s3") == 0) {
+		/* S3 requires the header on every header-signed request (AWS does). */
+		return ERR_MISSING_CONTENT_SHA256;
 	} else if (!has_body(r)) {
 		payload = EMPTY_SHA256;
 		parse_payload_mode(payload, a);

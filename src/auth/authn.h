@@ -26,7 +26,7 @@ enum payload_mode {
 	PAY_CHUNKED_SIGNED,   /* STREAMING-AWS4-HMAC-SHA256-PAYLOAD */
 	PAY_UNSIGNED_TRAILER, /* STREAMING-UNSIGNED-PAYLOAD-TRAILER */
 	PAY_SIGNED_TRAILER,   /* STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER */
-	PAY_DEFERRED,         /* no x-amz-content-sha256 sent (curl, IAM/STS clients):
+	PAY_DEFERRED,         /* no x-amz-content-sha256 sent (IAM/STS clients):
 			       * the body's hash is part of the signature, which is
 			       * checked once the body has been read */
 };
