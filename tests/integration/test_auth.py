@@ -465,7 +465,8 @@ def test_access_log(server, raw, s3, presigner, bucket):
     pst.read()
     assert [put.status, get.status, miss.status, bad.status] == [200, 200, 404, 403]
 
-    for resp, status in ((put, 200), (get, 200), (miss, 404), (bad, 403)):
+    for resp, status, op in ((put, 200, "PutObject"), (get, 200, "GetObject"),
+                             (miss, 404, "GetObject"), (bad, 403, None)):
         rid = resp.header("x-amz-request-id")
         lines = _log_lines_with(server, rid)
         assert len(lines) == 1, "request %s: %d log lines: %r" % (rid, len(lines), lines)
@@ -474,6 +475,9 @@ def test_access_log(server, raw, s3, presigner, bucket):
         assert AKID in ln, ln
         assert key in ln, ln
         assert "127.0.0.1" in ln, ln
+        assert bucket in ln, ln
+        if op:
+            assert op in ln, ln
     lines = _log_lines_with(server, pres_id)
     assert len(lines) == 1, lines
     assert AKID in lines[0] and key in lines[0]
