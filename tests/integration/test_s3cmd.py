@@ -196,6 +196,13 @@ def test_s3cmd_server_side_cp_and_mv(s3cmd, s3, bucket):
     assert keys == ["moved.txt", "orig.txt"]
     assert s3.get_object(Bucket=bucket, Key="moved.txt")["Body"].read() == b"original"
 
+    # modify = CopyObject onto itself with REPLACE
+    s3cmd("modify", "--add-header=Cache-Control:max-age=60", "--mime-type=text/x-modified",
+          "s3://%s/moved.txt" % bucket)
+    o = s3.get_object(Bucket=bucket, Key="moved.txt")
+    assert o["Body"].read() == b"original"
+    assert o["CacheControl"] == "max-age=60" and o["ContentType"] == "text/x-modified", o
+
 
 def test_server_log_has_no_secret(server):
     log = server.read_log()
