@@ -351,9 +351,10 @@ s3_complete_multipart(struct s3_ctx *c)
 	uint8_t digest[16];
 	const char *host;
 	size_t i;
-	struct buf b;
+	struct buf b, sizes;
 	enum err e;
 
+	buf_init(&sizes, 0);
 	memset(&req, 0, sizeof req);
 	memset(&u, 0, sizeof u);
 	memset(&o, 0, sizeof o);
@@ -421,6 +422,9 @@ s3_complete_multipart(struct s3_ctx *c)
 			goto out;
 		}
 	}
+	for (i = 0; i < req.n; i++)
+		buf_printf(&sizes, "%s%llu", i ? "," : "", (unsigned long long)sel[i]->size);
+	o.part_sizes = sizes.p;
 	if ((e = blob_create(c->svc->blobs, &w, o.blob)))
 		goto out;
 	for (i = 0; i < req.n; i++) {
@@ -469,6 +473,7 @@ out:
 	free(t);
 	xmlreq_complete_free(&req);
 	meta_upload_fini(&u);
+	buf_fini(&sizes);
 	return e;
 }
 

@@ -263,18 +263,69 @@ emit_object_headers(struct s3_ctx *c, const struct meta_object *o)
 	}
 	if (o->parts > 0 && s3_has_arg(c, "partNumber"))
 		req_set_headerf(r, "x-amz-mp-parts-count", "%d", o->parts);
+	else if (s3_has_arg(c, "partNumber"))
+		req_set_header(r, "x-amz-mp-parts-count", "1");
+}
+
+/* GetObject/HeadObject with partNumber: the byte range of that part. An
+ * object not made by multipart upload has one part, itself. */
+static enum err
+part_range(const struct meta_object *o, int pn, struct range *rg)
+{
+	const char *p = o->part_sizes;
+	uint64_t off = 0, len = o->size;
+	int i;
+
+	if (o->parts == 0 || !p) {
+		if (pn != 1)
+			return ERR_INVALID_PART_NUMBER_RANGE;
+	} else {
+		if (pn > o->parts)
+			return ERR_INVALID_PART_NUMBER_RANGE;
+		for (i = 1; i <= pn; i++) {
+			char *end;
+			len = strtoull(p, &end, 10);
+			if (i < pn)
+				off += len;
+			p = *end == ',' ? end + 1 : end;
+		}
+	}
+	rg->set = true;
+	rg->start = off;
+	rg->len = len;
+	return ERR_OK;
+}
+
+static enum err
+part_number_arg(struct s3_ctx *c, int *pn)
+{
+	const char *v = s3_arg(c, "partNumber");
+	char *end;
+	long n;
+
+	*pn = 0;
+	if (!v)
+		return ERR_OK;
+	n = strtol(v, &end, 10);
+	if (!*v || *end || n < 1 || n > S3_MAX_PARTS)
+		return ERR_INVALID_PART_NUMBER;
+	*pn = (int)n;
+	return ERR_OK;
 }
 
 static enum err
 read_object(struct s3_ctx *c, bool head)
 {
 	const char *mode = req_header(c->r, "x-amz-checksum-mode");
+	int pn;
 	struct meta_object o;
 	struct range rg = {false, 0, 0};
 	uint64_t size;
 	int fd = -1, tries;
 	enum err e;
 
+	if ((e = part_number_arg(c, &pn)))
+		return e;
 	if ((e = s3_bucket_access(c, NULL)))
 		return e;
 	memset(&o, 0, sizeof o);
@@ -305,7 +356,14 @@ read_object(struct s3_ctx *c, bool head)
 		}
 		goto out;
 	}
-	if ((e = parse_range(req_header(c->r, "Range"), o.size, &rg))) {
+	if (pn) {
+		if (req_header(c->r, "Range")) {
+			e = ERR_RANGE_AND_PART;
+			goto out;
+		}
+		if ((e = part_range(&o, pn, &rg)))
+			goto out;
+	} else if ((e = parse_range(req_header(c->r, "Range"), o.size, &rg))) {
 		if (e == ERR_INVALID_RANGE)
 			req_set_headerf(c->r, "Content-Range", "bytes */%llu", (unsigned long long)o.size);
 		goto out;
@@ -339,16 +397,12 @@ out:
 enum err
 s3_get_object(struct s3_ctx *c)
 {
-	if (s3_has_arg(c, "partNumber"))
-		return ERR_NOT_IMPLEMENTED;
 	return read_object(c, false);
 }
 
 enum err
 s3_head_object(struct s3_ctx *c)
 {
-	if (s3_has_arg(c, "partNumber"))
-		return ERR_NOT_IMPLEMENTED;
 	return read_object(c, true);
 }
 

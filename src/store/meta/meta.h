@@ -95,6 +95,9 @@ struct meta_object {
 	enum ck_type ck_type;
 	char ck_value[CKSUM_B64_MAX]; /* base64; for COMPOSITE it ends "-N" */
 	int parts;                    /* 0 unless made by multipart upload */
+	/* Multipart objects: the parts' sizes, "s1,s2,...", for GetObject by
+	 * partNumber. malloc'd, filled by meta_object_get only; NULL otherwise. */
+	char *part_sizes;
 };
 void meta_object_fini(struct meta_object *o);
 

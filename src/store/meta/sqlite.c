@@ -76,6 +76,7 @@ static const char schema_v1[] =
 	" ck_type INTEGER NOT NULL DEFAULT 0,"
 	" ck_value TEXT NOT NULL DEFAULT '',"
 	" parts INTEGER NOT NULL DEFAULT 0,"
+	" part_sizes TEXT,"
 	" PRIMARY KEY (bucket_id, key)) WITHOUT ROWID;"
 	"CREATE INDEX objects_blob ON objects(blob);"
 
@@ -157,16 +158,17 @@ static const char *const migrations[SCHEMA_VERSION] = {schema_v1};
 	S(BUCKET_LIST, "SELECT name, account, region, created_ms FROM buckets" \
 		" WHERE account = ?1 ORDER BY name") \
 	S(OBJ_GET, "SELECT o.key, o.blob, o.size, o.etag, o.mtime_ms, o.owner, o.ck_alg," \
-		" o.ck_type, o.ck_value, o.parts, o.headers FROM buckets b" \
+		" o.ck_type, o.ck_value, o.parts, o.headers, o.part_sizes FROM buckets b" \
 		" LEFT JOIN objects o ON o.bucket_id = b.id AND o.key = ?2 WHERE b.name = ?1") \
 	S(OBJ_BLOB, "SELECT blob FROM objects WHERE bucket_id = ?1 AND key = ?2") \
 	S(OBJ_PUT, "INSERT INTO objects(bucket_id, key, blob, size, etag, mtime_ms, owner," \
-		" headers, ck_alg, ck_type, ck_value, parts)" \
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)" \
+		" headers, ck_alg, ck_type, ck_value, parts, part_sizes)" \
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)" \
 		" ON CONFLICT(bucket_id, key) DO UPDATE SET blob = excluded.blob," \
 		" size = excluded.size, etag = excluded.etag, mtime_ms = excluded.mtime_ms," \
 		" owner = excluded.owner, headers = excluded.headers, ck_alg = excluded.ck_alg," \
-		" ck_type = excluded.ck_type, ck_value = excluded.ck_value, parts = excluded.parts") \
+		" ck_type = excluded.ck_type, ck_value = excluded.ck_value, parts = excluded.parts," \
+		" part_sizes = excluded.part_sizes") \
 	S(OBJ_DEL, "DELETE FROM objects WHERE bucket_id = ?1 AND key = ?2") \
 	S(OBJ_SCAN, "SELECT " OBJ_COLS " FROM objects WHERE bucket_id = ?1 AND key >= ?2" \
 		" ORDER BY key LIMIT ?3") \
@@ -1028,6 +1030,8 @@ meta_object_fini(struct meta_object *o)
 {
 	free(o->headers);
 	o->headers = NULL;
+	free(o->part_sizes);
+	o->part_sizes = NULL;
 }
 
 /* Fills o from a row of OBJ_COLS (headers excepted). bucket is the
@@ -1048,6 +1052,7 @@ object_row(struct conn *c, sqlite3_stmt *st, const char *bucket, struct meta_obj
 	o->ck_type = (enum ck_type)sqlite3_column_int(st, 7);
 	o->parts = sqlite3_column_int(st, 9);
 	o->headers = NULL;
+	o->part_sizes = NULL;
 	return ERR_OK;
 }
 
@@ -1063,6 +1068,7 @@ meta_object_get(struct meta *m, const char *bucket, const char *key, struct meta
 	bool row;
 
 	out->headers = NULL;
+	out->part_sizes = NULL;
 	if (!fits(bucket, META_NAME_MAX))
 		return ERR_NO_SUCH_BUCKET;
 	klen = strnlen(key, META_KEY_MAX + 1);
@@ -1093,6 +1099,12 @@ meta_object_get(struct meta *m, const char *bucket, const char *key, struct meta
 	if (h && *h) {
 		out->headers = strdup(h);
 		if (!out->headers)
+			rc = ERR_NOMEM;
+	}
+	h = (const char *)sqlite3_column_text(st, 11);
+	if (rc == ERR_OK && h && *h) {
+		out->part_sizes = strdup(h);
+		if (!out->part_sizes)
 			rc = ERR_NOMEM;
 	}
 out:
@@ -1165,6 +1177,7 @@ object_upsert(struct conn *c, sqlite3_int64 bid, const struct meta_object *o, si
 	sqlite3_bind_int(st, 10, (int)o->ck_type);
 	bind_text(st, 11, o->ck_value);
 	sqlite3_bind_int(st, 12, o->parts);
+	bind_text(st, 13, o->part_sizes && *o->part_sizes ? o->part_sizes : NULL);
 	return step_done(c, st, "object put");
 }
 
