@@ -130,8 +130,10 @@ test_write_sync_publish_read_delete(void **state)
 	blob_writer_free(w);
 	assert_true(exists(rel)); /* synced: survives free */
 
-	/* not readable before publish */
-	assert_int_equal(blob_open_read(s, id, &fd, &size), ERR_NO_SUCH_KEY);
+	/* readable once synced: a committed row may name it before publish */
+	assert_int_equal(blob_open_read(s, id, &fd, &size), ERR_OK);
+	assert_int_equal(size, 12);
+	close(fd);
 	assert_int_equal(blob_publish(s, id), ERR_OK);
 	assert_false(exists(rel));
 	snprintf(rel, sizeof(rel), "objects/%.2s/%.2s/%s", id, id + 2, id);
