@@ -409,7 +409,11 @@ http_start(const struct http_opts *o, const struct http_app *app, struct http_se
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
 	struct sockaddr *sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* poll(), not epoll: with epoll, libmicrohttpd 0.9.75 sometimes misses the
+	 * FIN of a client that sent a partial request line and then shut down its
+	 * side, holding the connection until the idle timeout (12 of 20 tries
+	 * here); with poll it closes at once, and 4 KiB GETs ran as fast. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
 
 	if (!s)
 		return ERR_NOMEM;
