@@ -25,18 +25,6 @@ is_unreserved(unsigned char c)
 	       c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 is_space(char c)
 {
@@ -113,8 +101,8 @@ uri_decode(struct buf *out, const char *s, size_t n)
 
 			if (n - i < 3)
 				return ERR_INVALID_URI;
-			h = hexval((unsigned char)s[i + 1]);
-			l = hexval((unsigned char)s[i + 2]);
+			h = hex_digit(s[i + 1]);
+			l = hex_digit(s[i + 2]);
 			if (h < 0 || l < 0)
 				return ERR_INVALID_URI;
 			c = (char)(h << 4 | l);

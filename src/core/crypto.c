@@ -53,8 +53,8 @@ hex_encode(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-hexval(char c)
+int
+hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -73,7 +73,7 @@ hex_decode(const char *s, size_t slen, uint8_t *out, size_t n)
 	if (slen != 2 * n)
 		return false;
 	for (i = 0; i < n; i++) {
-		int h = hexval(s[2 * i]), l = hexval(s[2 * i + 1]);
+		int h = hex_digit(s[2 * i]), l = hex_digit(s[2 * i + 1]);
 		if (h < 0 || l < 0)
 			return false;
 		out[i] = (uint8_t)(h << 4 | l);

@@ -25,6 +25,8 @@ void crypto_wipe(void *p, size_t n);
 
 /* out must hold 2n+1 bytes; lower-case hex, NUL-terminated. */
 void hex_encode(const uint8_t *p, size_t n, char *out);
+/* Value of one hex digit (either case), or -1. */
+int hex_digit(char c);
 /* Decodes exactly 2n hex digits into n bytes; false on any bad digit. */
 bool hex_decode(const char *s, size_t slen, uint8_t *out, size_t n);
 /* out must hold 4*((n+2)/3)+1 bytes. Returns length written. */

@@ -157,6 +157,19 @@ s3_get_bucket_versioning(struct s3_ctx *c)
 	return ERR_OK;
 }
 
+/* ERR_OK when c's key exists (sub-resources of an object need it). */
+static enum err
+object_exists(struct s3_ctx *c)
+{
+	struct meta_object o;
+	enum err e;
+
+	memset(&o, 0, sizeof o);
+	e = meta_object_get(c->svc->meta, c->bucket, c->key, &o);
+	meta_object_fini(&o);
+	return e;
+}
+
 /* Without ACL support every bucket and object has the canned "private" ACL:
  * the owner has FULL_CONTROL. Reporting exactly that is the truth. */
 enum err
@@ -169,14 +182,8 @@ s3_get_acl(struct s3_ctx *c)
 
 	if ((e = s3_bucket_access(c, NULL)))
 		return e;
-	if (c->key) {
-		struct meta_object o;
-		memset(&o, 0, sizeof o);
-		e = meta_object_get(c->svc->meta, c->bucket, c->key, &o);
-		meta_object_fini(&o);
-		if (e)
-			return e;
-	}
+	if (c->key && (e = object_exists(c)))
+		return e;
 	s3_owner_id(acct, id);
 	buf_init(&b, 0);
 	xml_begin(&b, "AccessControlPolicy");
@@ -196,16 +203,10 @@ s3_get_acl(struct s3_ctx *c)
 enum err
 s3_get_object_tagging(struct s3_ctx *c)
 {
-	struct meta_object o;
 	struct buf b;
 	enum err e;
 
-	if ((e = s3_bucket_access(c, NULL)))
-		return e;
-	memset(&o, 0, sizeof o);
-	e = meta_object_get(c->svc->meta, c->bucket, c->key, &o);
-	meta_object_fini(&o);
-	if (e)
+	if ((e = s3_bucket_access(c, NULL)) || (e = object_exists(c)))
 		return e;
 	buf_init(&b, 0);
 	xml_begin(&b, "Tagging");
@@ -230,14 +231,8 @@ s3_put_acl(struct s3_ctx *c)
 
 	if ((e = s3_bucket_access(c, NULL)))
 		return e;
-	if (c->key) {
-		struct meta_object o;
-		memset(&o, 0, sizeof o);
-		e = meta_object_get(c->svc->meta, c->bucket, c->key, &o);
-		meta_object_fini(&o);
-		if (e)
-			return e;
-	}
+	if (c->key && (e = object_exists(c)))
+		return e;
 	if (canned) {
 		if (strcmp(canned, "private") != 0 || c->xml.len)
 			return ERR_NOT_IMPLEMENTED;
