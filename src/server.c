@@ -257,8 +257,11 @@ server_main(int argc, char **argv)
 	printf("coffer is serving S3 at http://%s%s%s:%d  (region %s)\n",
 	       strchr(o.host, ':') ? "[" : "", o.host, strchr(o.host, ':') ? "]" : "", o.port, o.region);
 	printf("  data directory: %s\n", o.data);
-	printf("  account %s, root user '%s'%s\n", acct.id, acct.root_user,
-	       getenv("COFFER_ROOT_ACCESS_KEY_ID") ? " (key from COFFER_ROOT_ACCESS_KEY_ID)" : "");
+	printf("  account %s, root user '%s'\n", acct.id, acct.root_user);
+	printf("  root access key: %s\n",
+	       getenv("COFFER_ROOT_ACCESS_KEY_ID") && getenv("COFFER_ROOT_ACCESS_KEY_ID")[0]
+		   ? "the one in COFFER_ROOT_ACCESS_KEY_ID at first start"
+		   : "the one printed at first start (coffer keeps only its encrypted form)");
 	if (o.domain)
 		printf("  virtual-hosted buckets: http://BUCKET.%s:%d\n", o.domain, o.port);
 	printf("  try: aws --endpoint-url http://%s:%d s3 ls\n", o.host, o.port);

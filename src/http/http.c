@@ -435,6 +435,7 @@ http_start(const struct http_opts *o, const struct http_app *app, struct http_se
 	}
 	s->d = MHD_start_daemon(
 	    flags, (uint16_t)o->port, NULL, NULL, handle, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
 	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 	    MHD_OPTION_THREAD_POOL_SIZE, o->threads,
@@ -444,7 +445,6 @@ http_start(const struct http_opts *o, const struct http_app *app, struct http_se
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
 	    MHD_OPTION_END);
 	if (!s->d) {
 		free(s);
