@@ -4,7 +4,7 @@ CC      ?= cc
 PY      := /usr/bin/python3
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-unused-parameter
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc $(WARN) -MMD -MP
-LIBS    := -lmicrohttpd -lsqlite3 -lcrypto -lexpat -lisal -lpthread
+LIBS    := -lmicrohttpd -lsqlite3 -lcrypto -lexpat -lisal -ljansson -largon2 -lpthread
 
 OPT     ?= -O2 -g
 SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -5,7 +5,7 @@
 set -eu
 what=${1:-build}
 
-build_pkgs="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev libexpat1-dev libisal-dev"
+build_pkgs="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev libexpat1-dev libisal-dev libjansson-dev libargon2-dev"
 test_pkgs="clang libcmocka-dev python3-pytest python3-boto3 awscli s3cmd rclone curl nodejs npm"
 bench_pkgs="wrk nginx-light"
 
