@@ -13,11 +13,25 @@
 #include "http/http.h"
 #include "store/meta/meta.h"
 
+#include "policy/policy.h"
+
+/* Who sent a request, once authenticated. */
 struct principal {
 	char akid[META_AKID_MAX + 1];
 	char account[META_ACCOUNT_LEN + 1];
-	char user[META_NAME_MAX + 1];
+	char user[META_NAME_MAX + 1];  /* IAM user name; role name for sessions */
 	bool is_root;
+	enum pol_principal_type type;  /* PT_ROOT, PT_USER or PT_ASSUMED_ROLE */
+	char arn[320];                 /* arn:aws:iam::ACCT:root | :user/path/name |
+					* arn:aws:sts::ACCT:assumed-role/ROLE/SESSION */
+	char userid[160];              /* AIDA… for users, AROA…:SESSION for sessions, ACCT for root */
+	/* temporary credentials (x-amz-security-token) */
+	bool temporary;
+	int64_t expires_ms;
+	char role_arn[320];            /* assumed-role sessions */
+	char session[65];              /* RoleSessionName */
+	char *session_policy;          /* inline session policy JSON, owned, or NULL */
+	char *session_policy_arns;     /* newline-separated managed policy ARNs, owned, or NULL */
 };
 
 enum payload_mode {

@@ -12,14 +12,11 @@
 #include <unistd.h>
 #include "core/log.h"
 #include "store/meta/meta.h"
+#include "store/meta/sqlite_int.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 10000
 #define TOUCH_COALESCE_MS 60000
-/* A scan callback may call back into meta; each level gets its own
- * connection so that a write never has to upgrade the read transaction of
- * the statement still being stepped below it. */
-#define MAX_DEPTH 4
 
 /* Schema version 1. Keys are BLOBs so that ordering is memcmp, never a
  * collation; buckets and uploads get integer ids so that the hot tables key
@@ -119,7 +116,102 @@ static const char schema_v1[] =
 	" INSERT OR IGNORE INTO gc VALUES (old.blob, unixepoch() * 1000); END;";
 
 /* migrations[v] takes the schema from user_version v to v + 1. */
-static const char *const migrations[SCHEMA_VERSION] = {schema_v1};
+/* Schema version 2: IAM entities. Every row belongs to an account (the
+ * owner of all users, groups, roles and policies), so that more accounts can
+ * come later without a change of meaning. Policy documents are stored as
+ * the JSON text the client sent (URL-decoded), tags as a JSON array. The
+ * generation counter is bumped by every IAM change so that caches of
+ * parsed policies know when to reload. */
+static const char schema_v2_iam[] =
+	"ALTER TABLE users ADD COLUMN tags TEXT;"
+	"ALTER TABLE users ADD COLUMN password_hash TEXT;"
+	"ALTER TABLE users ADD COLUMN password_created_ms INTEGER;"
+	"ALTER TABLE users ADD COLUMN password_last_used_ms INTEGER;"
+	"ALTER TABLE users ADD COLUMN password_reset_required INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN permissions_boundary TEXT;"
+
+	"CREATE TABLE groups ("
+	" account TEXT NOT NULL,"
+	" name TEXT NOT NULL COLLATE NOCASE,"
+	" group_id TEXT NOT NULL UNIQUE,"
+	" arn TEXT NOT NULL,"
+	" path TEXT NOT NULL DEFAULT '/',"
+	" created_ms INTEGER NOT NULL,"
+	" PRIMARY KEY (account, name));"
+
+	"CREATE TABLE group_members ("
+	" account TEXT NOT NULL,"
+	" group_name TEXT NOT NULL COLLATE NOCASE,"
+	" user_name TEXT NOT NULL,"
+	" PRIMARY KEY (account, group_name, user_name)) WITHOUT ROWID;"
+	"CREATE INDEX group_members_user ON group_members(account, user_name);"
+
+	"CREATE TABLE roles ("
+	" account TEXT NOT NULL,"
+	" name TEXT NOT NULL COLLATE NOCASE,"
+	" role_id TEXT NOT NULL UNIQUE,"
+	" arn TEXT NOT NULL,"
+	" path TEXT NOT NULL DEFAULT '/',"
+	" trust_policy TEXT NOT NULL,"
+	" description TEXT,"
+	" max_session_s INTEGER NOT NULL DEFAULT 3600,"
+	" tags TEXT,"
+	" created_ms INTEGER NOT NULL,"
+	" last_used_ms INTEGER,"
+	" PRIMARY KEY (account, name));"
+
+	"CREATE TABLE policies ("
+	" account TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" policy_id TEXT NOT NULL UNIQUE,"
+	" arn TEXT NOT NULL UNIQUE,"
+	" path TEXT NOT NULL DEFAULT '/',"
+	" description TEXT,"
+	" default_version TEXT NOT NULL DEFAULT 'v1',"
+	" next_version INTEGER NOT NULL DEFAULT 2,"
+	" tags TEXT,"
+	" created_ms INTEGER NOT NULL,"
+	" updated_ms INTEGER NOT NULL,"
+	" PRIMARY KEY (account, name));"
+
+	"CREATE TABLE policy_versions ("
+	" policy_arn TEXT NOT NULL,"
+	" version_id TEXT NOT NULL,"
+	" document TEXT NOT NULL,"
+	" created_ms INTEGER NOT NULL,"
+	" PRIMARY KEY (policy_arn, version_id)) WITHOUT ROWID;"
+
+	/* entity_kind: 'user' | 'group' | 'role' */
+	"CREATE TABLE attachments ("
+	" account TEXT NOT NULL,"
+	" entity_kind TEXT NOT NULL,"
+	" entity_name TEXT NOT NULL,"
+	" policy_arn TEXT NOT NULL,"
+	" PRIMARY KEY (account, entity_kind, entity_name, policy_arn)) WITHOUT ROWID;"
+	"CREATE INDEX attachments_policy ON attachments(policy_arn);"
+
+	"CREATE TABLE inline_policies ("
+	" account TEXT NOT NULL,"
+	" entity_kind TEXT NOT NULL,"
+	" entity_name TEXT NOT NULL,"
+	" policy_name TEXT NOT NULL,"
+	" document TEXT NOT NULL,"
+	" PRIMARY KEY (account, entity_kind, entity_name, policy_name)) WITHOUT ROWID;"
+
+	"CREATE TABLE bucket_policies ("
+	" bucket_id INTEGER PRIMARY KEY REFERENCES buckets(id) ON DELETE CASCADE,"
+	" document TEXT NOT NULL,"
+	" updated_ms INTEGER NOT NULL);"
+
+	"CREATE TABLE credential_reports ("
+	" account TEXT PRIMARY KEY,"
+	" generated_ms INTEGER NOT NULL,"
+	" csv TEXT NOT NULL);"
+
+	"CREATE TABLE iam_generation (id INTEGER PRIMARY KEY CHECK (id = 1), gen INTEGER NOT NULL);"
+	"INSERT INTO iam_generation VALUES (1, 1);";
+
+static const char *const migrations[SCHEMA_VERSION] = {schema_v1, schema_v2_iam};
 
 #define OBJ_COLS "key, blob, size, etag, mtime_ms, owner, ck_alg, ck_type, ck_value, parts"
 #define UPLOAD_COLS "id, key, owner, initiated_ms, ck_alg, ck_type"
@@ -214,39 +306,20 @@ enum stmt_id {
 	ST__COUNT
 };
 
+_Static_assert((int)ST__COUNT <= (int)SQ_ST_COUNT, "raise ST__COUNT_MAX in sqlite_int.h");
+
 static const char *const stmt_sql[ST__COUNT] = {
 #define S(name, sql) sql,
 	STATEMENTS
 #undef S
 };
 
-struct conn {
-	sqlite3 *db;
-	sqlite3_stmt *st[ST__COUNT];
-};
-
-/* Per (thread, meta): connections by callback nesting depth. */
-struct tls {
-	struct meta *m;
-	struct tls *prev, *next;
-	int depth;
-	struct conn *c[MAX_DEPTH];
-};
-
-struct meta {
-	char *path;
-	pthread_key_t key;
-	pthread_mutex_t lock;  /* guards the tls list */
-	pthread_mutex_t wlock; /* one writer of this process at a time */
-	struct tls *all;
-};
-
 /* ---- errors ---- */
 
 /* SQLite result -> enum err. Logs the engine's message, which names tables
  * and columns but never a bound value, so no key material can leak. */
-static enum err
-fail(struct conn *c, const char *what, int rc)
+enum err
+sq_fail(struct conn *c, const char *what, int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
@@ -276,6 +349,8 @@ conn_close(struct conn *c)
 		return;
 	for (i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(c->st[i]);
+	for (i = 0; i < c->nx; i++)
+		sqlite3_finalize(c->x[i].st);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -299,14 +374,14 @@ conn_open(const char *path, struct conn **out)
 	r = sqlite3_open_v2(path, &c->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (r != SQLITE_OK) {
-		rc = fail(c, "open", r);
+		rc = sq_fail(c, "open", r);
 		goto out;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
 	r = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
 	if (r != SQLITE_OK) {
-		rc = fail(c, "pragmas", r);
+		rc = sq_fail(c, "pragmas", r);
 		goto out;
 	}
 	*out = c;
@@ -346,8 +421,8 @@ tls_destroy(void *p)
 
 /* The calling thread's connection for its current nesting depth, opened on
  * first use. *tp (optional) receives the thread state for depth tracking. */
-static enum err
-conn_get(struct meta *m, struct conn **out, struct tls **tp)
+enum err
+sq_conn(struct meta *m, struct conn **out, struct tls **tp)
 {
 	enum err rc;
 	struct tls *t;
@@ -394,16 +469,38 @@ stmt(struct conn *c, enum stmt_id id, sqlite3_stmt **out)
 		r = sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
 				       &c->st[id], NULL);
 		if (r != SQLITE_OK)
-			return fail(c, "prepare", r);
+			return sq_fail(c, "prepare", r);
 	}
 	*out = c->st[id];
 	return ERR_OK;
 }
 
+enum err
+sq_prep(struct conn *c, const char *sql, sqlite3_stmt **out)
+{
+	int i, r;
+
+	for (i = 0; i < c->nx; i++)
+		if (c->x[i].sql == sql) {
+			*out = c->x[i].st;
+			return ERR_OK;
+		}
+	if (c->nx == SQ_MAX_EXTRA) {
+		log_error("meta: statement cache full");
+		return ERR_INTERNAL;
+	}
+	r = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->x[c->nx].st, NULL);
+	if (r != SQLITE_OK)
+		return sq_fail(c, "prepare", r);
+	c->x[c->nx].sql = sql;
+	*out = c->x[c->nx++].st;
+	return ERR_OK;
+}
+
 /* ---- binding and reading ---- */
 
-static int
-bind_text(sqlite3_stmt *st, int i, const char *s)
+int
+sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (!s)
 		return sqlite3_bind_null(st, i);
@@ -411,8 +508,8 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 /* Keys are BLOBs; a zero-length key must still be a BLOB, not NULL. */
-static int
-bind_key(sqlite3_stmt *st, int i, const void *k, size_t n)
+int
+sq_bind_key(sqlite3_stmt *st, int i, const void *k, size_t n)
 {
 	if (n == 0)
 		return sqlite3_bind_zeroblob(st, i, 0);
@@ -427,8 +524,8 @@ limit_i64(size_t limit)
 
 /* Copies a TEXT or BLOB column into dst[cap] with a NUL; a value that does
  * not fit means the database holds what we never wrote. */
-static bool
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap, size_t *len)
+bool
+sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap, size_t *len)
 {
 	const void *p = sqlite3_column_blob(st, i);
 	size_t n = (size_t)sqlite3_column_bytes(st, i);
@@ -454,15 +551,15 @@ valid_blob_id(const char *id)
 	return id[BLOB_ID_LEN] == '\0';
 }
 
-static bool
-fits(const char *s, size_t max)
+bool
+sq_fits(const char *s, size_t max)
 {
 	return s && strnlen(s, max + 1) <= max;
 }
 
 /* Steps a statement that returns at most one row; *row tells which. */
-static enum err
-step_one(struct conn *c, sqlite3_stmt *st, const char *what, bool *row)
+enum err
+sq_step_one(struct conn *c, sqlite3_stmt *st, const char *what, bool *row)
 {
 	int r = sqlite3_step(st);
 
@@ -473,19 +570,19 @@ step_one(struct conn *c, sqlite3_stmt *st, const char *what, bool *row)
 	*row = false;
 	if (r == SQLITE_DONE)
 		return ERR_OK;
-	return fail(c, what, r);
+	return sq_fail(c, what, r);
 }
 
 /* Runs a statement that returns no rows, then resets it. */
-static enum err
-step_done(struct conn *c, sqlite3_stmt *st, const char *what)
+enum err
+sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what)
 {
 	int r = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	if (r == SQLITE_DONE || r == SQLITE_ROW)
 		return ERR_OK;
-	return fail(c, what, r);
+	return sq_fail(c, what, r);
 }
 
 /* Bucket name -> internal id; ERR_NO_SUCH_BUCKET when absent. */
@@ -496,13 +593,13 @@ bucket_id(struct conn *c, const char *name, sqlite3_int64 *id)
 	sqlite3_stmt *st;
 	bool row;
 
-	if (!fits(name, META_NAME_MAX))
+	if (!sq_fits(name, META_NAME_MAX))
 		return ERR_NO_SUCH_BUCKET;
 	rc = stmt(c, ST_BUCKET_ID, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, name);
-	rc = step_one(c, st, "bucket id", &row);
+	sq_bind_text(st, 1, name);
+	rc = sq_step_one(c, st, "bucket id", &row);
 	if (rc == ERR_OK && !row)
 		rc = ERR_NO_SUCH_BUCKET;
 	if (rc == ERR_OK)
@@ -516,8 +613,8 @@ bucket_id(struct conn *c, const char *name, sqlite3_int64 *id)
 /* Write transactions of this process queue on a mutex rather than on
  * SQLite's busy handler, which sleeps in steps of up to 100 ms; the busy
  * timeout still covers other processes (coffer admin). */
-static enum err
-tx_begin(struct meta *m, struct conn *c)
+enum err
+sq_tx_begin(struct meta *m, struct conn *c)
 {
 	enum err rc;
 	sqlite3_stmt *st;
@@ -525,26 +622,26 @@ tx_begin(struct meta *m, struct conn *c)
 	pthread_mutex_lock(&m->wlock);
 	rc = stmt(c, ST_BEGIN, &st);
 	if (rc == ERR_OK)
-		rc = step_done(c, st, "begin");
+		rc = sq_step_done(c, st, "begin");
 	if (rc != ERR_OK)
 		pthread_mutex_unlock(&m->wlock);
 	return rc;
 }
 
 /* Commits when rc is ERR_OK, rolls back otherwise; returns the outcome. */
-static enum err
-tx_end(struct meta *m, struct conn *c, enum err rc)
+enum err
+sq_tx_end(struct meta *m, struct conn *c, enum err rc)
 {
 	sqlite3_stmt *st;
 
 	if (rc == ERR_OK) {
 		rc = stmt(c, ST_COMMIT, &st);
 		if (rc == ERR_OK)
-			rc = step_done(c, st, "commit");
+			rc = sq_step_done(c, st, "commit");
 	}
 	if (rc != ERR_OK && !sqlite3_get_autocommit(c->db)) {
 		if (stmt(c, ST_ROLLBACK, &st) == ERR_OK)
-			step_done(c, st, "rollback");
+			sq_step_done(c, st, "rollback");
 	}
 	pthread_mutex_unlock(&m->wlock);
 	return rc;
@@ -565,12 +662,12 @@ migrate(struct conn *c)
 
 	r = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (r != SQLITE_OK)
-		return fail(c, "migrate: begin", r);
+		return sq_fail(c, "migrate: begin", r);
 	r = sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL);
 	if (r == SQLITE_OK)
 		r = sqlite3_step(st);
 	if (r != SQLITE_ROW) {
-		rc = fail(c, "migrate: user_version", r);
+		rc = sq_fail(c, "migrate: user_version", r);
 		goto out;
 	}
 	v = sqlite3_column_int(st, 0);
@@ -589,12 +686,12 @@ migrate(struct conn *c)
 		r = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	}
 	if (r != SQLITE_OK)
-		rc = fail(c, "migrate", r);
+		rc = sq_fail(c, "migrate", r);
 out:
 	sqlite3_finalize(st);
 	r = sqlite3_exec(c->db, rc == ERR_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
 	if (rc == ERR_OK && r != SQLITE_OK)
-		rc = fail(c, "migrate: commit", r);
+		rc = sq_fail(c, "migrate: commit", r);
 	return rc;
 }
 
@@ -633,7 +730,7 @@ meta_open(const char *path, struct meta **out)
 		free(m);
 		return ERR_INTERNAL;
 	}
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		goto out;
 	{
@@ -645,7 +742,7 @@ meta_open(const char *path, struct meta **out)
 		sqlite3_finalize(st);
 	}
 	if (!mode || strcmp(mode, "wal") != 0) {
-		rc = fail(c, "journal_mode=WAL", r == SQLITE_OK ? SQLITE_ERROR : r);
+		rc = sq_fail(c, "journal_mode=WAL", r == SQLITE_OK ? SQLITE_ERROR : r);
 		goto out;
 	}
 	rc = migrate(c);
@@ -694,16 +791,16 @@ meta_account_get(struct meta *m, struct meta_account *out, bool *found)
 	bool row;
 
 	*found = false;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_ACCOUNT_GET, &st);
 	if (rc != ERR_OK)
 		return rc;
-	rc = step_one(c, st, "account get", &row);
+	rc = sq_step_one(c, st, "account get", &row);
 	if (rc == ERR_OK && row) {
-		if (!col_copy(st, 0, out->id, sizeof(out->id), NULL) ||
-		    !col_copy(st, 1, out->root_user, sizeof(out->root_user), NULL))
-			rc = fail(c, "account get: oversized row", SQLITE_CORRUPT);
+		if (!sq_col_copy(st, 0, out->id, sizeof(out->id), NULL) ||
+		    !sq_col_copy(st, 1, out->root_user, sizeof(out->root_user), NULL))
+			rc = sq_fail(c, "account get: oversized row", SQLITE_CORRUPT);
 		out->created_ms = sqlite3_column_int64(st, 2);
 		*found = rc == ERR_OK;
 	}
@@ -720,35 +817,35 @@ meta_bootstrap(struct meta *m, const struct meta_account *acct, const struct met
 	char arn[64];
 	int r;
 
-	if (!fits(acct->id, META_ACCOUNT_LEN) || !fits(acct->root_user, META_NAME_MAX) ||
-	    !fits(key->akid, META_AKID_MAX) || key->sealed_len > META_SEALED_MAX)
+	if (!sq_fits(acct->id, META_ACCOUNT_LEN) || !sq_fits(acct->root_user, META_NAME_MAX) ||
+	    !sq_fits(key->akid, META_AKID_MAX) || key->sealed_len > META_SEALED_MAX)
 		return ERR_INVALID_ARGUMENT;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = tx_begin(m, c);
+	rc = sq_tx_begin(m, c);
 	if (rc != ERR_OK)
 		return rc;
 	snprintf(arn, sizeof(arn), "arn:aws:iam::%s:root", acct->id);
 	rc = stmt(c, ST_ACCOUNT_INS, &st);
 	if (rc != ERR_OK)
 		goto out;
-	bind_text(st, 1, acct->id);
+	sq_bind_text(st, 1, acct->id);
 	sqlite3_bind_int64(st, 2, acct->created_ms);
-	rc = step_done(c, st, "account insert");
+	rc = sq_step_done(c, st, "account insert");
 	if (rc != ERR_OK)
 		goto out;
 	/* The root user's id is the account id, as in AWS. */
 	rc = stmt(c, ST_USER_INS, &st);
 	if (rc != ERR_OK)
 		goto out;
-	bind_text(st, 1, acct->id);
-	bind_text(st, 2, acct->root_user);
-	bind_text(st, 3, acct->id);
-	bind_text(st, 4, arn);
+	sq_bind_text(st, 1, acct->id);
+	sq_bind_text(st, 2, acct->root_user);
+	sq_bind_text(st, 3, acct->id);
+	sq_bind_text(st, 4, arn);
 	sqlite3_bind_int(st, 5, 1);
 	sqlite3_bind_int64(st, 6, acct->created_ms);
-	rc = step_done(c, st, "root user insert");
+	rc = sq_step_done(c, st, "root user insert");
 	if (rc != ERR_OK)
 		goto out;
 	/* The root key belongs to this account's root user whatever the
@@ -756,22 +853,22 @@ meta_bootstrap(struct meta *m, const struct meta_account *acct, const struct met
 	rc = stmt(c, ST_KEY_INS, &st);
 	if (rc != ERR_OK)
 		goto out;
-	bind_text(st, 1, key->akid);
-	bind_text(st, 2, acct->id);
-	bind_text(st, 3, acct->root_user);
+	sq_bind_text(st, 1, key->akid);
+	sq_bind_text(st, 2, acct->id);
+	sq_bind_text(st, 3, acct->root_user);
 	sqlite3_bind_int(st, 4, 1);
-	bind_text(st, 5, key->active ? "Active" : "Inactive");
+	sq_bind_text(st, 5, key->active ? "Active" : "Inactive");
 	sqlite3_bind_blob(st, 6, key->sealed, (int)key->sealed_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, key->created_ms);
 	r = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (r != SQLITE_DONE)
-		rc = fail(c, "root key insert", r);
+		rc = sq_fail(c, "root key insert", r);
 out:
 	/* A second bootstrap collides with the first: not an engine failure. */
 	if (rc == ERR_INTERNAL && (sqlite3_errcode(c->db) & 0xff) == SQLITE_CONSTRAINT)
 		rc = ERR_INVALID_ARGUMENT;
-	return tx_end(m, c, rc);
+	return sq_tx_end(m, c, rc);
 }
 
 enum err
@@ -783,15 +880,15 @@ meta_key_get(struct meta *m, const char *akid, struct meta_key *out)
 	const char *status;
 	bool row;
 
-	if (!fits(akid, META_AKID_MAX))
+	if (!sq_fits(akid, META_AKID_MAX))
 		return ERR_INVALID_ACCESS_KEY;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_KEY_GET, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, akid);
-	rc = step_one(c, st, "key get", &row);
+	sq_bind_text(st, 1, akid);
+	rc = sq_step_one(c, st, "key get", &row);
 	if (rc != ERR_OK)
 		goto out;
 	if (!row) {
@@ -800,10 +897,10 @@ meta_key_get(struct meta *m, const char *akid, struct meta_key *out)
 	}
 	memset(out, 0, sizeof(*out));
 	strcpy(out->akid, akid);
-	if (!col_copy(st, 0, out->account, sizeof(out->account), NULL) ||
-	    !col_copy(st, 1, out->user, sizeof(out->user), NULL) ||
+	if (!sq_col_copy(st, 0, out->account, sizeof(out->account), NULL) ||
+	    !sq_col_copy(st, 1, out->user, sizeof(out->user), NULL) ||
 	    sqlite3_column_bytes(st, 4) > META_SEALED_MAX) {
-		rc = fail(c, "key get: oversized row", SQLITE_CORRUPT);
+		rc = sq_fail(c, "key get: oversized row", SQLITE_CORRUPT);
 		goto out;
 	}
 	out->is_root = sqlite3_column_int(st, 2) != 0;
@@ -832,17 +929,17 @@ meta_key_touch(struct meta *m, const char *akid, int64_t now_ms, const char *ser
 	bool row, fresh;
 	int64_t last;
 
-	if (!fits(akid, META_AKID_MAX))
+	if (!sq_fits(akid, META_AKID_MAX))
 		return ERR_INVALID_ACCESS_KEY;
 	service = service ? service : "";
 	region = region ? region : "";
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_KEY_USED, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, akid);
-	rc = step_one(c, st, "key used", &row);
+	sq_bind_text(st, 1, akid);
+	rc = sq_step_one(c, st, "key used", &row);
 	if (rc == ERR_OK && !row)
 		rc = ERR_INVALID_ACCESS_KEY;
 	fresh = false;
@@ -859,12 +956,12 @@ meta_key_touch(struct meta *m, const char *akid, int64_t now_ms, const char *ser
 	rc = stmt(c, ST_KEY_TOUCH, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, akid);
+	sq_bind_text(st, 1, akid);
 	sqlite3_bind_int64(st, 2, now_ms);
-	bind_text(st, 3, service);
-	bind_text(st, 4, region);
+	sq_bind_text(st, 3, service);
+	sq_bind_text(st, 4, region);
 	pthread_mutex_lock(&m->wlock);
-	rc = step_done(c, st, "key touch");
+	rc = sq_step_done(c, st, "key touch");
 	pthread_mutex_unlock(&m->wlock);
 	return rc;
 }
@@ -874,10 +971,10 @@ meta_key_touch(struct meta *m, const char *akid, int64_t now_ms, const char *ser
 static enum err
 bucket_row(struct conn *c, sqlite3_stmt *st, struct meta_bucket *b)
 {
-	if (!col_copy(st, 0, b->name, sizeof(b->name), NULL) ||
-	    !col_copy(st, 1, b->account, sizeof(b->account), NULL) ||
-	    !col_copy(st, 2, b->region, sizeof(b->region), NULL))
-		return fail(c, "bucket: oversized row", SQLITE_CORRUPT);
+	if (!sq_col_copy(st, 0, b->name, sizeof(b->name), NULL) ||
+	    !sq_col_copy(st, 1, b->account, sizeof(b->account), NULL) ||
+	    !sq_col_copy(st, 2, b->region, sizeof(b->region), NULL))
+		return sq_fail(c, "bucket: oversized row", SQLITE_CORRUPT);
 	b->created_ms = sqlite3_column_int64(st, 3);
 	return ERR_OK;
 }
@@ -890,38 +987,38 @@ meta_bucket_create(struct meta *m, const struct meta_bucket *b)
 	sqlite3_stmt *st;
 	bool row;
 
-	if (!fits(b->name, META_NAME_MAX) || !fits(b->account, META_ACCOUNT_LEN) ||
-	    !fits(b->region, sizeof(b->region) - 1))
+	if (!sq_fits(b->name, META_NAME_MAX) || !sq_fits(b->account, META_ACCOUNT_LEN) ||
+	    !sq_fits(b->region, sizeof(b->region) - 1))
 		return ERR_INVALID_ARGUMENT;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = tx_begin(m, c);
+	rc = sq_tx_begin(m, c);
 	if (rc != ERR_OK)
 		return rc;
 	rc = stmt(c, ST_BUCKET_INS, &st);
 	if (rc != ERR_OK)
 		goto out;
-	bind_text(st, 1, b->name);
-	bind_text(st, 2, b->account);
-	bind_text(st, 3, b->region);
+	sq_bind_text(st, 1, b->name);
+	sq_bind_text(st, 2, b->account);
+	sq_bind_text(st, 3, b->region);
 	sqlite3_bind_int64(st, 4, b->created_ms);
-	rc = step_done(c, st, "bucket insert");
+	rc = sq_step_done(c, st, "bucket insert");
 	if (rc != ERR_OK || sqlite3_changes(c->db) == 1)
 		goto out;
 	/* The name is taken: by whom decides the S3 error. */
 	rc = stmt(c, ST_BUCKET_OWNER, &st);
 	if (rc != ERR_OK)
 		goto out;
-	bind_text(st, 1, b->name);
-	rc = step_one(c, st, "bucket owner", &row);
+	sq_bind_text(st, 1, b->name);
+	rc = sq_step_one(c, st, "bucket owner", &row);
 	if (rc == ERR_OK)
 		rc = row && strcmp((const char *)sqlite3_column_text(st, 0), b->account) == 0
 			     ? ERR_BUCKET_OWNED
 			     : ERR_BUCKET_EXISTS;
 	sqlite3_reset(st);
 out:
-	return tx_end(m, c, rc);
+	return sq_tx_end(m, c, rc);
 }
 
 enum err
@@ -932,15 +1029,15 @@ meta_bucket_get(struct meta *m, const char *name, struct meta_bucket *out)
 	sqlite3_stmt *st;
 	bool row;
 
-	if (!fits(name, META_NAME_MAX))
+	if (!sq_fits(name, META_NAME_MAX))
 		return ERR_NO_SUCH_BUCKET;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_BUCKET_GET, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, name);
-	rc = step_one(c, st, "bucket get", &row);
+	sq_bind_text(st, 1, name);
+	rc = sq_step_one(c, st, "bucket get", &row);
 	if (rc == ERR_OK && !row)
 		rc = ERR_NO_SUCH_BUCKET;
 	if (rc == ERR_OK && out)
@@ -962,10 +1059,10 @@ meta_bucket_delete(struct meta *m, const char *name)
 	size_t i;
 	bool row;
 
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = tx_begin(m, c);
+	rc = sq_tx_begin(m, c);
 	if (rc != ERR_OK)
 		return rc;
 	rc = bucket_id(c, name, &bid);
@@ -975,7 +1072,7 @@ meta_bucket_delete(struct meta *m, const char *name)
 	if (rc != ERR_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, bid);
-	rc = step_one(c, st, "bucket empty", &row);
+	rc = sq_step_one(c, st, "bucket empty", &row);
 	sqlite3_reset(st);
 	if (rc == ERR_OK && row)
 		rc = ERR_BUCKET_NOT_EMPTY;
@@ -984,10 +1081,10 @@ meta_bucket_delete(struct meta *m, const char *name)
 		if (rc != ERR_OK)
 			break;
 		sqlite3_bind_int64(st, 1, bid);
-		rc = step_done(c, st, "bucket delete");
+		rc = sq_step_done(c, st, "bucket delete");
 	}
 out:
-	return tx_end(m, c, rc);
+	return sq_tx_end(m, c, rc);
 }
 
 enum err
@@ -1001,12 +1098,12 @@ meta_bucket_list(struct meta *m, const char *account,
 	struct meta_bucket b;
 	int r, stop = 0;
 
-	rc = conn_get(m, &c, &t);
+	rc = sq_conn(m, &c, &t);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_BUCKET_LIST, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, account);
+	sq_bind_text(st, 1, account);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = bucket_row(c, st, &b);
 		if (rc != ERR_OK)
@@ -1018,7 +1115,7 @@ meta_bucket_list(struct meta *m, const char *account,
 			break;
 	}
 	if (rc == ERR_OK && !stop && r != SQLITE_DONE)
-		rc = fail(c, "bucket list", r);
+		rc = sq_fail(c, "bucket list", r);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1039,12 +1136,12 @@ meta_object_fini(struct meta_object *o)
 static enum err
 object_row(struct conn *c, sqlite3_stmt *st, const char *bucket, struct meta_object *o)
 {
-	if (!col_copy(st, 0, o->key, sizeof(o->key), &o->key_len) ||
-	    !col_copy(st, 1, o->blob, sizeof(o->blob), NULL) ||
-	    !col_copy(st, 3, o->etag, sizeof(o->etag), NULL) ||
-	    !col_copy(st, 5, o->owner, sizeof(o->owner), NULL) ||
-	    !col_copy(st, 8, o->ck_value, sizeof(o->ck_value), NULL))
-		return fail(c, "object: oversized row", SQLITE_CORRUPT);
+	if (!sq_col_copy(st, 0, o->key, sizeof(o->key), &o->key_len) ||
+	    !sq_col_copy(st, 1, o->blob, sizeof(o->blob), NULL) ||
+	    !sq_col_copy(st, 3, o->etag, sizeof(o->etag), NULL) ||
+	    !sq_col_copy(st, 5, o->owner, sizeof(o->owner), NULL) ||
+	    !sq_col_copy(st, 8, o->ck_value, sizeof(o->ck_value), NULL))
+		return sq_fail(c, "object: oversized row", SQLITE_CORRUPT);
 	strcpy(o->bucket, bucket);
 	o->size = (uint64_t)sqlite3_column_int64(st, 2);
 	o->mtime_ms = sqlite3_column_int64(st, 4);
@@ -1069,19 +1166,19 @@ meta_object_get(struct meta *m, const char *bucket, const char *key, struct meta
 
 	out->headers = NULL;
 	out->part_sizes = NULL;
-	if (!fits(bucket, META_NAME_MAX))
+	if (!sq_fits(bucket, META_NAME_MAX))
 		return ERR_NO_SUCH_BUCKET;
 	klen = strnlen(key, META_KEY_MAX + 1);
 	if (klen > META_KEY_MAX)
 		return ERR_KEY_TOO_LONG;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_OBJ_GET, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, bucket);
-	bind_key(st, 2, key, klen);
-	rc = step_one(c, st, "object get", &row);
+	sq_bind_text(st, 1, bucket);
+	sq_bind_key(st, 2, key, klen);
+	rc = sq_step_one(c, st, "object get", &row);
 	if (rc != ERR_OK)
 		goto out;
 	if (!row) {
@@ -1126,10 +1223,10 @@ object_blob(struct conn *c, sqlite3_int64 bid, const char *key, size_t klen,
 	if (rc != ERR_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, bid);
-	bind_key(st, 2, key, klen);
-	rc = step_one(c, st, "object blob", &row);
-	if (rc == ERR_OK && row && !col_copy(st, 0, old, BLOB_ID_LEN + 1, NULL))
-		rc = fail(c, "object blob: oversized row", SQLITE_CORRUPT);
+	sq_bind_key(st, 2, key, klen);
+	rc = sq_step_one(c, st, "object blob", &row);
+	if (rc == ERR_OK && row && !sq_col_copy(st, 0, old, BLOB_ID_LEN + 1, NULL))
+		rc = sq_fail(c, "object blob: oversized row", SQLITE_CORRUPT);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1137,13 +1234,13 @@ object_blob(struct conn *c, sqlite3_int64 bid, const char *key, size_t klen,
 static enum err
 object_valid(const struct meta_object *o, size_t *klen)
 {
-	if (!fits(o->bucket, META_NAME_MAX))
+	if (!sq_fits(o->bucket, META_NAME_MAX))
 		return ERR_NO_SUCH_BUCKET;
 	*klen = strnlen(o->key, sizeof(o->key));
 	if (*klen > META_KEY_MAX)
 		return ERR_KEY_TOO_LONG;
-	if (!valid_blob_id(o->blob) || !fits(o->etag, META_ETAG_MAX) ||
-	    !fits(o->owner, META_ACCOUNT_LEN) || !fits(o->ck_value, CKSUM_B64_MAX - 1))
+	if (!valid_blob_id(o->blob) || !sq_fits(o->etag, META_ETAG_MAX) ||
+	    !sq_fits(o->owner, META_ACCOUNT_LEN) || !sq_fits(o->ck_value, CKSUM_B64_MAX - 1))
 		return ERR_INVALID_ARGUMENT;
 	return ERR_OK;
 }
@@ -1166,19 +1263,19 @@ object_upsert(struct conn *c, sqlite3_int64 bid, const struct meta_object *o, si
 	if (rc != ERR_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, bid);
-	bind_key(st, 2, o->key, klen);
-	bind_text(st, 3, o->blob);
+	sq_bind_key(st, 2, o->key, klen);
+	sq_bind_text(st, 3, o->blob);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)o->size);
-	bind_text(st, 5, o->etag);
+	sq_bind_text(st, 5, o->etag);
 	sqlite3_bind_int64(st, 6, o->mtime_ms);
-	bind_text(st, 7, o->owner);
-	bind_text(st, 8, o->headers && *o->headers ? o->headers : NULL);
+	sq_bind_text(st, 7, o->owner);
+	sq_bind_text(st, 8, o->headers && *o->headers ? o->headers : NULL);
 	sqlite3_bind_int(st, 9, (int)o->ck_alg);
 	sqlite3_bind_int(st, 10, (int)o->ck_type);
-	bind_text(st, 11, o->ck_value);
+	sq_bind_text(st, 11, o->ck_value);
 	sqlite3_bind_int(st, 12, o->parts);
-	bind_text(st, 13, o->part_sizes && *o->part_sizes ? o->part_sizes : NULL);
-	return step_done(c, st, "object put");
+	sq_bind_text(st, 13, o->part_sizes && *o->part_sizes ? o->part_sizes : NULL);
+	return sq_step_done(c, st, "object put");
 }
 
 enum err
@@ -1194,16 +1291,16 @@ meta_object_put(struct meta *m, const struct meta_object *o, char old_blob[BLOB_
 	rc = object_valid(o, &klen);
 	if (rc != ERR_OK)
 		return rc;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = tx_begin(m, c);
+	rc = sq_tx_begin(m, c);
 	if (rc != ERR_OK)
 		return rc;
 	rc = bucket_id(c, o->bucket, &bid);
 	if (rc == ERR_OK)
 		rc = object_upsert(c, bid, o, klen, old);
-	rc = tx_end(m, c, rc);
+	rc = sq_tx_end(m, c, rc);
 	if (rc == ERR_OK)
 		memcpy(old_blob, old, sizeof(old));
 	return rc;
@@ -1224,10 +1321,10 @@ meta_object_delete(struct meta *m, const char *bucket, const char *key,
 	klen = strnlen(key, META_KEY_MAX + 1);
 	if (klen > META_KEY_MAX)
 		return ERR_OK; /* cannot exist */
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = tx_begin(m, c);
+	rc = sq_tx_begin(m, c);
 	if (rc != ERR_OK)
 		return rc;
 	rc = bucket_id(c, bucket, &bid);
@@ -1237,11 +1334,11 @@ meta_object_delete(struct meta *m, const char *bucket, const char *key,
 		rc = stmt(c, ST_OBJ_DEL, &st);
 		if (rc == ERR_OK) {
 			sqlite3_bind_int64(st, 1, bid);
-			bind_key(st, 2, key, klen);
-			rc = step_done(c, st, "object delete");
+			sq_bind_key(st, 2, key, klen);
+			rc = sq_step_done(c, st, "object delete");
 		}
 	}
-	rc = tx_end(m, c, rc);
+	rc = sq_tx_end(m, c, rc);
 	if (rc == ERR_OK)
 		memcpy(old_blob, old, sizeof(old));
 	return rc;
@@ -1300,7 +1397,7 @@ meta_object_scan(struct meta *m, const char *bucket, const char *after, bool inc
 	an = after ? strnlen(after, META_KEY_MAX + 1) : 0;
 	if (pn > META_KEY_MAX || an > META_KEY_MAX)
 		return ERR_KEY_TOO_LONG;
-	rc = conn_get(m, &c, &t);
+	rc = sq_conn(m, &c, &t);
 	if (rc == ERR_OK)
 		rc = bucket_id(c, bucket, &bid);
 	if (rc != ERR_OK || limit == 0)
@@ -1320,10 +1417,10 @@ meta_object_scan(struct meta *m, const char *bucket, const char *after, bool inc
 	if (rc != ERR_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, bid);
-	bind_key(st, 2, lo, lon);
+	sq_bind_key(st, 2, lo, lon);
 	sqlite3_bind_int64(st, 3, limit_i64(limit));
 	if (has_hi)
-		bind_key(st, 4, hi, hin);
+		sq_bind_key(st, 4, hi, hin);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = object_row(c, st, bucket, &o);
 		if (rc != ERR_OK)
@@ -1335,7 +1432,7 @@ meta_object_scan(struct meta *m, const char *bucket, const char *after, bool inc
 			break;
 	}
 	if (rc == ERR_OK && !stop && r != SQLITE_DONE)
-		rc = fail(c, "object scan", r);
+		rc = sq_fail(c, "object scan", r);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1352,10 +1449,10 @@ meta_upload_fini(struct meta_upload *u)
 static enum err
 upload_row(struct conn *c, sqlite3_stmt *st, const char *bucket, struct meta_upload *u)
 {
-	if (!col_copy(st, 0, u->id, sizeof(u->id), NULL) ||
-	    !col_copy(st, 1, u->key, sizeof(u->key), NULL) ||
-	    !col_copy(st, 2, u->owner, sizeof(u->owner), NULL))
-		return fail(c, "upload: oversized row", SQLITE_CORRUPT);
+	if (!sq_col_copy(st, 0, u->id, sizeof(u->id), NULL) ||
+	    !sq_col_copy(st, 1, u->key, sizeof(u->key), NULL) ||
+	    !sq_col_copy(st, 2, u->owner, sizeof(u->owner), NULL))
+		return sq_fail(c, "upload: oversized row", SQLITE_CORRUPT);
 	strcpy(u->bucket, bucket);
 	u->initiated_ms = sqlite3_column_int64(st, 3);
 	u->ck_alg = (enum cksum_alg)sqlite3_column_int(st, 4);
@@ -1376,29 +1473,29 @@ meta_upload_create(struct meta *m, const struct meta_upload *u)
 	klen = strnlen(u->key, sizeof(u->key));
 	if (klen > META_KEY_MAX)
 		return ERR_KEY_TOO_LONG;
-	if (!fits(u->id, META_UPLOAD_ID_LEN) || !*u->id || !fits(u->owner, META_ACCOUNT_LEN))
+	if (!sq_fits(u->id, META_UPLOAD_ID_LEN) || !*u->id || !sq_fits(u->owner, META_ACCOUNT_LEN))
 		return ERR_INVALID_ARGUMENT;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = tx_begin(m, c);
+	rc = sq_tx_begin(m, c);
 	if (rc != ERR_OK)
 		return rc;
 	rc = bucket_id(c, u->bucket, &bid);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_UPLOAD_INS, &st);
 	if (rc == ERR_OK) {
-		bind_text(st, 1, u->id);
+		sq_bind_text(st, 1, u->id);
 		sqlite3_bind_int64(st, 2, bid);
-		bind_key(st, 3, u->key, klen);
-		bind_text(st, 4, u->owner);
+		sq_bind_key(st, 3, u->key, klen);
+		sq_bind_text(st, 4, u->owner);
 		sqlite3_bind_int64(st, 5, u->initiated_ms);
-		bind_text(st, 6, u->headers && *u->headers ? u->headers : NULL);
+		sq_bind_text(st, 6, u->headers && *u->headers ? u->headers : NULL);
 		sqlite3_bind_int(st, 7, (int)u->ck_alg);
 		sqlite3_bind_int(st, 8, (int)u->ck_type);
-		rc = step_done(c, st, "upload insert");
+		rc = sq_step_done(c, st, "upload insert");
 	}
-	return tx_end(m, c, rc);
+	return sq_tx_end(m, c, rc);
 }
 
 enum err
@@ -1414,17 +1511,17 @@ meta_upload_get(struct meta *m, const char *bucket, const char *key, const char 
 
 	out->headers = NULL;
 	klen = strnlen(key, META_KEY_MAX + 1);
-	if (!fits(bucket, META_NAME_MAX) || klen > META_KEY_MAX || !fits(id, META_UPLOAD_ID_LEN))
+	if (!sq_fits(bucket, META_NAME_MAX) || klen > META_KEY_MAX || !sq_fits(id, META_UPLOAD_ID_LEN))
 		return ERR_NO_SUCH_UPLOAD;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_UPLOAD_GET, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, id);
-	bind_text(st, 2, bucket);
-	bind_key(st, 3, key, klen);
-	rc = step_one(c, st, "upload get", &row);
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, bucket);
+	sq_bind_key(st, 3, key, klen);
+	rc = sq_step_one(c, st, "upload get", &row);
 	if (rc == ERR_OK && !row)
 		rc = ERR_NO_SUCH_UPLOAD;
 	if (rc == ERR_OK)
@@ -1470,9 +1567,9 @@ meta_upload_scan(struct meta *m, const char *bucket, const char *prefix,
 		return ERR_KEY_TOO_LONG;
 	if (id_marker && !*id_marker)
 		id_marker = NULL;
-	if (id_marker && !fits(id_marker, META_UPLOAD_ID_LEN))
+	if (id_marker && !sq_fits(id_marker, META_UPLOAD_ID_LEN))
 		return ERR_INVALID_ARGUMENT;
-	rc = conn_get(m, &c, &t);
+	rc = sq_conn(m, &c, &t);
 	if (rc == ERR_OK)
 		rc = bucket_id(c, bucket, &bid);
 	if (rc != ERR_OK || limit == 0)
@@ -1487,9 +1584,9 @@ meta_upload_scan(struct meta *m, const char *bucket, const char *prefix,
 			if (rc != ERR_OK)
 				return rc;
 			sqlite3_bind_int64(st, 1, bid);
-			bind_key(st, 2, key_marker, kn);
-			bind_text(st, 3, id_marker);
-			rc = step_one(c, st, "upload marker", &row);
+			sq_bind_key(st, 2, key_marker, kn);
+			sq_bind_text(st, 3, id_marker);
+			rc = sq_step_one(c, st, "upload marker", &row);
 			if (rc == ERR_OK && row) {
 				lo_ms = sqlite3_column_int64(st, 0);
 				lo_id = id_marker;
@@ -1511,12 +1608,12 @@ meta_upload_scan(struct meta *m, const char *bucket, const char *prefix,
 	if (rc != ERR_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, bid);
-	bind_key(st, 2, lo, lon);
+	sq_bind_key(st, 2, lo, lon);
 	sqlite3_bind_int64(st, 3, lo_ms);
-	bind_text(st, 4, lo_id);
+	sq_bind_text(st, 4, lo_id);
 	sqlite3_bind_int64(st, 5, limit_i64(limit));
 	if (has_hi)
-		bind_key(st, 6, hi, hin);
+		sq_bind_key(st, 6, hi, hin);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = upload_row(c, st, bucket, &u);
 		if (rc != ERR_OK)
@@ -1528,7 +1625,7 @@ meta_upload_scan(struct meta *m, const char *bucket, const char *prefix,
 			break;
 	}
 	if (rc == ERR_OK && !stop && r != SQLITE_DONE)
-		rc = fail(c, "upload scan", r);
+		rc = sq_fail(c, "upload scan", r);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1543,22 +1640,22 @@ upload_rid(struct conn *c, const char *bucket, const char *key, const char *id,
 	size_t klen = 0;
 	bool row;
 
-	if (!fits(id, META_UPLOAD_ID_LEN))
+	if (!sq_fits(id, META_UPLOAD_ID_LEN))
 		return ERR_NO_SUCH_UPLOAD;
 	if (bucket) {
 		klen = strnlen(key, META_KEY_MAX + 1);
-		if (!fits(bucket, META_NAME_MAX) || klen > META_KEY_MAX)
+		if (!sq_fits(bucket, META_NAME_MAX) || klen > META_KEY_MAX)
 			return ERR_NO_SUCH_UPLOAD;
 	}
 	rc = stmt(c, bucket ? ST_UPLOAD_RID_AT : ST_UPLOAD_RID, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, id);
+	sq_bind_text(st, 1, id);
 	if (bucket) {
-		bind_text(st, 2, bucket);
-		bind_key(st, 3, key, klen);
+		sq_bind_text(st, 2, bucket);
+		sq_bind_key(st, 3, key, klen);
 	}
-	rc = step_one(c, st, "upload rid", &row);
+	rc = sq_step_one(c, st, "upload rid", &row);
 	if (rc == ERR_OK && !row)
 		rc = ERR_NO_SUCH_UPLOAD;
 	if (rc == ERR_OK)
@@ -1579,14 +1676,14 @@ upload_drop(struct conn *c, sqlite3_int64 rid)
 	if (rc != ERR_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, rid);
-	rc = step_done(c, st, "upload parts delete");
+	rc = sq_step_done(c, st, "upload parts delete");
 	if (rc != ERR_OK)
 		return rc;
 	rc = stmt(c, ST_UPLOAD_DEL, &st);
 	if (rc != ERR_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, rid);
-	return step_done(c, st, "upload delete");
+	return sq_step_done(c, st, "upload delete");
 }
 
 enum err
@@ -1596,16 +1693,16 @@ meta_upload_abort(struct meta *m, const char *bucket, const char *key, const cha
 	struct conn *c;
 	sqlite3_int64 rid;
 
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = tx_begin(m, c);
+	rc = sq_tx_begin(m, c);
 	if (rc != ERR_OK)
 		return rc;
 	rc = upload_rid(c, bucket, key, id, &rid);
 	if (rc == ERR_OK)
 		rc = upload_drop(c, rid);
-	return tx_end(m, c, rc);
+	return sq_tx_end(m, c, rc);
 }
 
 enum err
@@ -1620,15 +1717,15 @@ meta_part_put(struct meta *m, const char *upload_id, const struct meta_part *p,
 	bool row;
 
 	old_blob[0] = '\0';
-	if (!valid_blob_id(p->blob) || !fits(p->etag, META_ETAG_MAX) ||
-	    !fits(p->ck_value, CKSUM_B64_MAX - 1))
+	if (!valid_blob_id(p->blob) || !sq_fits(p->etag, META_ETAG_MAX) ||
+	    !sq_fits(p->ck_value, CKSUM_B64_MAX - 1))
 		return ERR_INVALID_ARGUMENT;
 	if (p->number < 1 || p->number > 10000)
 		return ERR_INVALID_PART_NUMBER;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = tx_begin(m, c);
+	rc = sq_tx_begin(m, c);
 	if (rc != ERR_OK)
 		return rc;
 	rc = upload_rid(c, NULL, NULL, upload_id, &rid);
@@ -1639,9 +1736,9 @@ meta_part_put(struct meta *m, const char *upload_id, const struct meta_part *p,
 		goto out;
 	sqlite3_bind_int64(st, 1, rid);
 	sqlite3_bind_int(st, 2, p->number);
-	rc = step_one(c, st, "part blob", &row);
-	if (rc == ERR_OK && row && !col_copy(st, 0, old, sizeof(old), NULL))
-		rc = fail(c, "part blob: oversized row", SQLITE_CORRUPT);
+	rc = sq_step_one(c, st, "part blob", &row);
+	if (rc == ERR_OK && row && !sq_col_copy(st, 0, old, sizeof(old), NULL))
+		rc = sq_fail(c, "part blob: oversized row", SQLITE_CORRUPT);
 	sqlite3_reset(st);
 	if (rc != ERR_OK)
 		goto out;
@@ -1652,14 +1749,14 @@ meta_part_put(struct meta *m, const char *upload_id, const struct meta_part *p,
 		goto out;
 	sqlite3_bind_int64(st, 1, rid);
 	sqlite3_bind_int(st, 2, p->number);
-	bind_text(st, 3, p->blob);
+	sq_bind_text(st, 3, p->blob);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)p->size);
-	bind_text(st, 5, p->etag);
+	sq_bind_text(st, 5, p->etag);
 	sqlite3_bind_int64(st, 6, p->mtime_ms);
-	bind_text(st, 7, p->ck_value);
-	rc = step_done(c, st, "part put");
+	sq_bind_text(st, 7, p->ck_value);
+	rc = sq_step_done(c, st, "part put");
 out:
-	rc = tx_end(m, c, rc);
+	rc = sq_tx_end(m, c, rc);
 	if (rc == ERR_OK)
 		memcpy(old_blob, old, sizeof(old));
 	return rc;
@@ -1677,7 +1774,7 @@ meta_part_scan(struct meta *m, const char *upload_id, int after, size_t limit,
 	struct meta_part p;
 	int r, stop = 0;
 
-	rc = conn_get(m, &c, &t);
+	rc = sq_conn(m, &c, &t);
 	if (rc == ERR_OK)
 		rc = upload_rid(c, NULL, NULL, upload_id, &rid);
 	if (rc != ERR_OK || limit == 0)
@@ -1690,10 +1787,10 @@ meta_part_scan(struct meta *m, const char *upload_id, int after, size_t limit,
 	sqlite3_bind_int64(st, 3, limit_i64(limit));
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		p.number = sqlite3_column_int(st, 0);
-		if (!col_copy(st, 1, p.blob, sizeof(p.blob), NULL) ||
-		    !col_copy(st, 3, p.etag, sizeof(p.etag), NULL) ||
-		    !col_copy(st, 5, p.ck_value, sizeof(p.ck_value), NULL)) {
-			rc = fail(c, "part: oversized row", SQLITE_CORRUPT);
+		if (!sq_col_copy(st, 1, p.blob, sizeof(p.blob), NULL) ||
+		    !sq_col_copy(st, 3, p.etag, sizeof(p.etag), NULL) ||
+		    !sq_col_copy(st, 5, p.ck_value, sizeof(p.ck_value), NULL)) {
+			rc = sq_fail(c, "part: oversized row", SQLITE_CORRUPT);
 			break;
 		}
 		p.size = (uint64_t)sqlite3_column_int64(st, 2);
@@ -1705,7 +1802,7 @@ meta_part_scan(struct meta *m, const char *upload_id, int after, size_t limit,
 			break;
 	}
 	if (rc == ERR_OK && !stop && r != SQLITE_DONE)
-		rc = fail(c, "part scan", r);
+		rc = sq_fail(c, "part scan", r);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1723,10 +1820,10 @@ meta_upload_complete(struct meta *m, const struct meta_upload *u, const struct m
 	rc = object_valid(o, &klen);
 	if (rc != ERR_OK)
 		return rc;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = tx_begin(m, c);
+	rc = sq_tx_begin(m, c);
 	if (rc != ERR_OK)
 		return rc;
 	rc = upload_rid(c, u->bucket, u->key, u->id, &rid);
@@ -1741,10 +1838,10 @@ meta_upload_complete(struct meta *m, const struct meta_upload *u, const struct m
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_GC_UNQUEUE, &st);
 	if (rc == ERR_OK) {
-		bind_text(st, 1, o->blob);
-		rc = step_done(c, st, "gc unqueue");
+		sq_bind_text(st, 1, o->blob);
+		rc = sq_step_done(c, st, "gc unqueue");
 	}
-	return tx_end(m, c, rc);
+	return sq_tx_end(m, c, rc);
 }
 
 /* ---- blob garbage list ---- */
@@ -1760,13 +1857,13 @@ meta_blob_referenced(struct meta *m, const char *id, bool *yes)
 	*yes = false;
 	if (!valid_blob_id(id))
 		return ERR_OK;
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_BLOB_REF, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, id);
-	rc = step_one(c, st, "blob referenced", &row);
+	sq_bind_text(st, 1, id);
+	rc = sq_step_one(c, st, "blob referenced", &row);
 	if (rc == ERR_OK)
 		*yes = row && sqlite3_column_int(st, 0) != 0;
 	sqlite3_reset(st);
@@ -1786,7 +1883,7 @@ meta_gc_scan(struct meta *m, size_t limit, void (*fn)(void *ctx, const char *id)
 	size_t n = 0, cap = 0, i;
 	int r;
 
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_GC_SCAN, &st);
 	if (rc != ERR_OK || limit == 0)
@@ -1805,11 +1902,11 @@ meta_gc_scan(struct meta *m, size_t limit, void (*fn)(void *ctx, const char *id)
 			cap = ncap;
 		}
 		/* Only well-formed ids reach the blob store. */
-		if (col_copy(st, 0, ids[n], sizeof(ids[n]), NULL) && valid_blob_id(ids[n]))
+		if (sq_col_copy(st, 0, ids[n], sizeof(ids[n]), NULL) && valid_blob_id(ids[n]))
 			n++;
 	}
 	if (rc == ERR_OK && r != SQLITE_DONE)
-		rc = fail(c, "gc scan", r);
+		rc = sq_fail(c, "gc scan", r);
 	sqlite3_reset(st);
 	for (i = 0; rc == ERR_OK && i < n; i++)
 		fn(ctx, ids[i]);
@@ -1824,14 +1921,14 @@ meta_gc_done(struct meta *m, const char *id)
 	struct conn *c;
 	sqlite3_stmt *st;
 
-	rc = conn_get(m, &c, NULL);
+	rc = sq_conn(m, &c, NULL);
 	if (rc == ERR_OK)
 		rc = stmt(c, ST_GC_DONE, &st);
 	if (rc != ERR_OK)
 		return rc;
-	bind_text(st, 1, id);
+	sq_bind_text(st, 1, id);
 	pthread_mutex_lock(&m->wlock);
-	rc = step_done(c, st, "gc done");
+	rc = sq_step_done(c, st, "gc done");
 	pthread_mutex_unlock(&m->wlock);
 	return rc;
 }
