@@ -13,6 +13,8 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "iam/bootstrap.h"
+#include "iam/iam.h"
+#include "query/query.h"
 #include "route.h"
 #include "s3/ingest.h"
 #include "s3/s3.h"
@@ -190,6 +192,8 @@ server_main(int argc, char **argv)
 {
 	struct server_opts o;
 	struct s3_service svc;
+	struct query_env qenv;
+	struct query_service iam, sts;
 	struct http_app app;
 	struct http_opts ho;
 	struct http_server *hs = NULL;
@@ -242,7 +246,16 @@ server_main(int argc, char **argv)
 	svc.auth.meta = svc.meta;
 	svc.auth.master = master;
 	svc.auth.region = o.region;
-	route_app(&svc, &app);
+	qenv.meta = svc.meta;
+	qenv.master = master;
+	qenv.auth = &svc.auth;
+	qenv.region = o.region;
+	qenv.data_dir = o.data;
+	iam = (struct query_service){"iam", "2010-05-08", "https://iam.amazonaws.com/doc/2010-05-08/",
+				     iam_actions, iam_nactions, &qenv};
+	sts = (struct query_service){"sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/",
+				     sts_actions, sts_nactions, &qenv};
+	route_app(&svc, &iam, &sts, &app);
 	memset(&ho, 0, sizeof ho);
 	ho.host = o.host;
 	ho.port = o.port;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include "auth/authn.h"
 #include "auth/secrets.h"
+#include "auth/session.h"
 #include "auth/sigv4.h"
 #include "core/log.h"
 #include "core/timefmt.h"
@@ -145,6 +146,98 @@ check_signature(struct req *r, const struct sigv4_cred *c, const char *amz,
 	return e;
 }
 
+/* The session token sent with the request (header, or presigned query). */
+static const char *
+token_of(const struct req *r, const struct sigv4_cred *c)
+{
+	const char *t = req_header(r, "x-amz-security-token");
+
+	if (t)
+		return t;
+	if (c->presigned && c->security_token.len)
+		return "";
+	return NULL;
+}
+
+/* A principal from a long-term access key. */
+static void
+key_principal(const struct meta_key *k, struct principal *p)
+{
+	snprintf(p->akid, sizeof p->akid, "%s", k->akid);
+	snprintf(p->account, sizeof p->account, "%s", k->account);
+	snprintf(p->user, sizeof p->user, "%s", k->user);
+	p->is_root = k->is_root;
+	p->type = k->is_root ? PT_ROOT : PT_USER;
+	if (k->is_root || !k->user_arn[0])
+		snprintf(p->arn, sizeof p->arn, "arn:aws:iam::%s:%s%s", k->account,
+			 k->is_root ? "root" : "user/", k->is_root ? "" : k->user);
+	else
+		snprintf(p->arn, sizeof p->arn, "%s", k->user_arn);
+	snprintf(p->userid, sizeof p->userid, "%s", k->is_root ? k->account : k->user_id);
+}
+
+/* A principal from temporary credentials: the token is opened (never
+ * stored), must belong to this key id and must not have expired. */
+static enum err
+session_principal(const struct authn_cfg *cfg, struct req *r, const struct sigv4_cred *c,
+		  const char *akid, struct principal *p, char secret[SECRET_MAX + 1])
+{
+	const char *t = req_header(r, "x-amz-security-token");
+	struct session_claims s;
+	struct buf dec;
+	enum err e;
+
+	buf_init(&dec, SESSION_TOKEN_MAX);
+	if (!t && c->presigned && c->security_token.len) {
+		if (uri_decode(&dec, c->security_token.p, c->security_token.len) || !dec.p) {
+			buf_fini(&dec);
+			return ERR_INVALID_TOKEN;
+		}
+		t = dec.p;
+	}
+	if (!t) {
+		buf_fini(&dec);
+		req_error_detail(r, NULL, "AWSAccessKeyId", akid);
+		return ERR_INVALID_ACCESS_KEY;
+	}
+	e = session_open(cfg->master, t, &s);
+	buf_fini(&dec);
+	if (e)
+		return e == ERR_NOMEM ? e : ERR_INVALID_TOKEN;
+	if (strcmp(s.akid, akid) != 0) {
+		session_claims_fini(&s);
+		return ERR_INVALID_TOKEN;
+	}
+	if (now_ms() >= s.expires_ms) {
+		session_claims_fini(&s);
+		return ERR_EXPIRED_TOKEN;
+	}
+	snprintf(p->akid, sizeof p->akid, "%s", s.akid);
+	snprintf(p->account, sizeof p->account, "%s", s.account);
+	snprintf(p->user, sizeof p->user, "%s", s.name);
+	p->temporary = true;
+	p->expires_ms = s.expires_ms;
+	if (s.kind == SESSION_ROLE) {
+		p->type = PT_ASSUMED_ROLE;
+		snprintf(p->role_arn, sizeof p->role_arn, "%s", s.arn);
+		snprintf(p->session, sizeof p->session, "%s", s.session);
+		snprintf(p->arn, sizeof p->arn, "arn:aws:sts::%s:assumed-role/%s/%s", s.account,
+			 s.name, s.session);
+		snprintf(p->userid, sizeof p->userid, "%s:%s", s.id, s.session);
+	} else {
+		p->is_root = strcmp(s.id, s.account) == 0;
+		p->type = p->is_root ? PT_ROOT : PT_USER;
+		snprintf(p->arn, sizeof p->arn, "%s", s.arn);
+		snprintf(p->userid, sizeof p->userid, "%s", s.id);
+	}
+	p->session_policy = s.policy;
+	p->session_policy_arns = s.policy_arns;
+	s.policy = s.policy_arns = NULL;
+	memcpy(secret, s.secret, sizeof s.secret);
+	session_claims_fini(&s);
+	return ERR_OK;
+}
+
 enum err
 authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, struct authn *a)
 {
@@ -217,15 +310,21 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 		a->mode = PAY_DEFERRED;
 	}
 
-	if ((e = meta_key_get(cfg->meta, akid, &k)) || !k.active) {
-		if (e && e != ERR_INVALID_ACCESS_KEY)
+	if (strncmp(akid, "ASIA", 4) == 0 || token_of(r, &c)) {
+		if ((e = session_principal(cfg, r, &c, akid, &a->who, secret)))
+			return e;
+	} else {
+		if ((e = meta_key_get(cfg->meta, akid, &k)) || !k.active) {
+			if (e && e != ERR_INVALID_ACCESS_KEY)
+				return ERR_INTERNAL;
+			req_error_detail(r, NULL, "AWSAccessKeyId", akid);
+			return ERR_INVALID_ACCESS_KEY;
+		}
+		if ((e = secrets_open(cfg->master, k.akid, k.sealed, k.sealed_len, secret))) {
+			log_error("cannot unseal the secret of key %s", k.akid);
 			return ERR_INTERNAL;
-		req_error_detail(r, NULL, "AWSAccessKeyId", akid);
-		return ERR_INVALID_ACCESS_KEY;
-	}
-	if ((e = secrets_open(cfg->master, k.akid, k.sealed, k.sealed_len, secret))) {
-		log_error("cannot unseal the secret of key %s", k.akid);
-		return ERR_INTERNAL;
+		}
+		key_principal(&k, &a->who);
 	}
 	sigv4_signing_key(secret, strlen(secret), c.date, c.region, c.service, key);
 	crypto_wipe(secret, sizeof secret);
@@ -239,11 +338,6 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 	} else if ((e = check_signature(r, &c, amz, payload, key))) {
 		goto out;
 	}
-
-	snprintf(a->who.akid, sizeof a->who.akid, "%s", k.akid);
-	snprintf(a->who.account, sizeof a->who.account, "%s", k.account);
-	snprintf(a->who.user, sizeof a->who.user, "%s", k.user);
-	a->who.is_root = k.is_root;
 
 	if (a->mode == PAY_SHA256)
 		SHA256_Init(&a->sha);
@@ -281,7 +375,8 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 		awschunk_init(a->chunk, m, key, seed, amz, scope);
 	}
 	/* Refresh last-used; failure here must not fail the request. */
-	meta_key_touch(cfg->meta, k.akid, now_ms(), service, cfg->region);
+	if (!a->who.temporary)
+		meta_key_touch(cfg->meta, a->who.akid, now_ms(), service, cfg->region);
 out:
 	crypto_wipe(key, sizeof key);
 	crypto_wipe(&k, sizeof k);
@@ -369,6 +464,9 @@ void
 authn_fini(struct authn *a)
 {
 	crypto_wipe(a->key, sizeof a->key);
+	free(a->who.session_policy);
+	free(a->who.session_policy_arns);
+	a->who.session_policy = a->who.session_policy_arns = NULL;
 	if (a->chunk) {
 		crypto_wipe(a->chunk->key, sizeof a->chunk->key);
 		free(a->chunk);

@@ -19,5 +19,8 @@ enum err authz_query(struct query_ctx *c, const char *action, const char *resour
  * anonymous principal (PT_ANONYMOUS) when a bucket policy might allow it.
  * ERR_ACCESS_DENIED with AWS's message set on the request when refused. */
 enum err authz_s3(struct s3_ctx *c, const char *action, const char *resource);
+/* The same against another bucket's policy (the source of a copy). */
+enum err authz_s3_bucket(struct s3_ctx *c, const char *bucket, const char *action,
+			 const char *resource);
 
 #endif

@@ -71,10 +71,12 @@ struct req {
 	char *log_bucket;          /* owned */
 	char *log_key;             /* owned */
 	const char *err_code;
+	char decided_by[400];      /* deciding policy and statement of a denial */
 	char *err_msg;             /* owned: replaces the table's message */
 	struct buf err_xml;        /* extra elements for the error document */
 
 	/* ---- app state ---- */
+	int route;                 /* which service the router gave it to */
 	void *app;                 /* the app's per-request state */
 	enum err deferred;         /* error met while the body streams */
 	int phase;                 /* private to http.c */

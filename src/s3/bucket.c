@@ -31,9 +31,9 @@ s3_list_buckets(struct s3_ctx *c)
 
 	buf_init(&b, 0);
 	xml_begin(&b, "ListAllMyBucketsResult");
-	xml_owner(&b, c->auth.who.account);
+	xml_owner(&b, c->acct);
 	buf_adds(&b, "<Buckets>");
-	if ((e = meta_bucket_list(c->svc->meta, c->auth.who.account, list_one, &b))) {
+	if ((e = meta_bucket_list(c->svc->meta, c->acct, list_one, &b))) {
 		buf_fini(&b);
 		return e;
 	}
@@ -86,7 +86,7 @@ s3_create_bucket(struct s3_ctx *c)
 		return ERR_NOT_IMPLEMENTED;
 	memset(&b, 0, sizeof b);
 	snprintf(b.name, sizeof b.name, "%s", c->bucket);
-	snprintf(b.account, sizeof b.account, "%s", c->auth.who.account);
+	snprintf(b.account, sizeof b.account, "%s", c->acct);
 	snprintf(b.region, sizeof b.region, "%s", c->svc->region);
 	b.created_ms = now_ms();
 	if ((e = meta_bucket_create(c->svc->meta, &b)))
@@ -175,7 +175,7 @@ object_exists(struct s3_ctx *c)
 enum err
 s3_get_acl(struct s3_ctx *c)
 {
-	const char *acct = c->auth.who.account;
+	const char *acct = c->acct;
 	char id[65];
 	struct buf b;
 	enum err e;
@@ -239,7 +239,7 @@ s3_put_acl(struct s3_ctx *c)
 	} else {
 		if (!c->xml.len)
 			return ERR_MALFORMED_XML;
-		s3_owner_id(c->auth.who.account, id);
+		s3_owner_id(c->acct, id);
 		for (p = c->xml.p; (p = strstr(p, "<Permission>")); p++)
 			grants++;
 		if (grants != 1 || !strstr(c->xml.p, "<Permission>FULL_CONTROL</Permission>") ||

@@ -180,6 +180,17 @@ s3_valid_bucket_name(const char *name)
 	return true;
 }
 
+void
+s3_resource_arn(const char *bucket, const char *key, char *out, size_t cap)
+{
+	if (!bucket || !*bucket)
+		snprintf(out, cap, "*");
+	else if (key)
+		snprintf(out, cap, "arn:aws:s3:::%s/%s", bucket, key);
+	else
+		snprintf(out, cap, "arn:aws:s3:::%s", bucket);
+}
+
 enum err
 s3_bucket_access(struct s3_ctx *c, struct meta_bucket *out)
 {
@@ -190,7 +201,7 @@ s3_bucket_access(struct s3_ctx *c, struct meta_bucket *out)
 		return ERR_NO_SUCH_BUCKET;
 	if ((e = meta_bucket_get(c->svc->meta, c->bucket, b)))
 		return e;
-	if (strcmp(b->account, c->auth.who.account) != 0)
+	if (strcmp(b->account, c->acct) != 0)
 		return ERR_ACCESS_DENIED;
 	return ERR_OK;
 }

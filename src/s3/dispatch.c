@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "authz/authz.h"
 #include "core/log.h"
 #include "s3/s3.h"
 #include "s3/xmlreq.h"
@@ -21,7 +22,7 @@ static const struct s3_op ops[] = {
 static const char *const unimplemented_subs[] = {
 	"accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metrics", "notification",
-	"object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+	"object-lock", "ownershipControls", "publicAccessBlock",
 	"replication", "requestPayment", "restore", "retention", "select", "tagging",
 	"torrent", "versionId", "versions", "website", "renameObject",
 	"session", "metadataTable", "abac", NULL,
@@ -208,6 +209,31 @@ unimplemented_sub(const struct s3_ctx *c)
 	return NULL;
 }
 
+/* The operation's IAM action on its resource. DeleteObjects is decided
+ * per key inside the operation, as AWS reports refusals per key. */
+static enum err
+authorize(struct s3_ctx *c)
+{
+	char arn[META_KEY_MAX + 128];
+	enum err e;
+
+	if (strcmp(c->op->name, "DeleteObjects") != 0) {
+		s3_resource_arn(c->level == LVL_SERVICE ? NULL : c->bucket, c->key, arn, sizeof arn);
+		if ((e = authz_s3(c, c->op->action, arn)))
+			return e;
+	} else if (c->auth.who.type == PT_ANONYMOUS) {
+		return ERR_ACCESS_DENIED;
+	}
+	/* An anonymous request that a bucket policy let in acts for the bucket's owner. */
+	if (c->auth.who.type == PT_ANONYMOUS) {
+		struct meta_bucket b;
+		if ((e = meta_bucket_get(c->svc->meta, c->bucket, &b)))
+			return e == ERR_NO_SUCH_BUCKET ? ERR_ACCESS_DENIED : e;
+		snprintf(c->acct, sizeof c->acct, "%s", b.account);
+	}
+	return ERR_OK;
+}
+
 enum err
 s3_start(struct s3_service *svc, struct req *r)
 {
@@ -230,10 +256,19 @@ s3_start(struct s3_service *svc, struct req *r)
 	c->op = match_op(c, &method_known);
 	if (c->op)
 		r->op = c->op->name;
-	/* Authenticate before saying anything about the resource. */
-	if ((e = authn_request(&svc->auth, r, "s3", &c->auth)))
+	/* Authenticate before saying anything about the resource. A request
+	 * without any credentials goes on as anonymous: only a bucket policy
+	 * can let it through. */
+	e = authn_request(&svc->auth, r, "s3", &c->auth);
+	if (e == ERR_ANONYMOUS_DENIED) {
+		memset(&c->auth, 0, sizeof c->auth);
+		c->auth.who.type = PT_ANONYMOUS;
+		c->auth.mode = PAY_UNSIGNED;
+	} else if (e) {
 		return e;
+	}
 	c->authed = true;
+	snprintf(c->acct, sizeof c->acct, "%s", c->auth.who.account);
 	if (!c->op) {
 		log_info("s3: no operation for %s at level %d", r->method, c->level);
 		return method_known || unimplemented_sub(c) ? ERR_NOT_IMPLEMENTED
@@ -250,6 +285,8 @@ s3_start(struct s3_service *svc, struct req *r)
 		if (memchr(c->key, '\0', c->key_len) || !valid_utf8((unsigned char *)c->key, c->key_len))
 			return ERR_INVALID_KEY;
 	}
+	if ((e = authorize(c)))
+		return e;
 	if (c->op->begin)
 		return c->op->begin(c);
 	return ERR_OK;

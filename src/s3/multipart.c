@@ -56,7 +56,7 @@ s3_create_multipart(struct s3_ctx *c)
 	hex_encode(rnd, sizeof rnd, u.id);
 	snprintf(u.bucket, sizeof u.bucket, "%s", c->bucket);
 	memcpy(u.key, c->key, c->key_len + 1);
-	snprintf(u.owner, sizeof u.owner, "%s", c->auth.who.account);
+	snprintf(u.owner, sizeof u.owner, "%s", c->acct);
 	u.initiated_ms = now_ms();
 	buf_init(&headers, 16384);
 	if ((e = s3_collect_headers(c->r, &headers)))

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "authz/authz.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/timefmt.h"
@@ -140,7 +141,7 @@ object_init(struct s3_ctx *c, struct meta_object *o)
 	snprintf(o->bucket, sizeof o->bucket, "%s", c->bucket);
 	memcpy(o->key, c->key, c->key_len + 1);
 	o->key_len = c->key_len;
-	snprintf(o->owner, sizeof o->owner, "%s", c->auth.who.account);
+	snprintf(o->owner, sizeof o->owner, "%s", c->acct);
 	o->mtime_ms = now_ms();
 }
 
@@ -464,6 +465,7 @@ enum err
 s3_delete_objects(struct s3_ctx *c)
 {
 	struct xmlreq_delete d;
+	char arn[META_KEY_MAX + 128];
 	struct buf b;
 	size_t i;
 	enum err e;
@@ -484,6 +486,9 @@ s3_delete_objects(struct s3_ctx *c)
 
 		if (kl == 0 || kl > META_KEY_MAX)
 			de = kl ? ERR_KEY_TOO_LONG : ERR_INVALID_KEY;
+		else if ((s3_resource_arn(c->bucket, k, arn, sizeof arn),
+			  authz_s3(c, "s3:DeleteObject", arn)))
+			de = ERR_ACCESS_DENIED;
 		else if (d.objs[i].version_id && d.objs[i].version_id[0] &&
 			 strcmp(d.objs[i].version_id, "null") != 0)
 			de = ERR_NOT_IMPLEMENTED;
@@ -563,9 +568,16 @@ s3_copy_source_object(struct s3_ctx *c, struct meta_object *src)
 	buf_init(&sk, META_KEY_MAX + 1);
 	if ((e = s3_copy_source(c, sb, &sk)))
 		goto out;
+	{
+		/* Reading the source is its own permission. */
+		char arn[META_KEY_MAX + 128];
+		s3_resource_arn(sb, sk.p, arn, sizeof arn);
+		if ((e = authz_s3_bucket(c, sb, "s3:GetObject", arn)))
+			goto out;
+	}
 	if ((e = meta_bucket_get(c->svc->meta, sb, &mb)))
 		goto out;
-	if (strcmp(mb.account, c->auth.who.account) != 0) {
+	if (strcmp(mb.account, c->acct) != 0) {
 		e = ERR_ACCESS_DENIED;
 		goto out;
 	}

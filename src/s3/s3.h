@@ -70,6 +70,10 @@ struct s3_ctx {
 	size_t nq;
 	struct authn auth;
 	bool authed;
+	/* The account the request acts for: the caller's, or for an anonymous
+	 * request the bucket owner's (objects it writes belong to the bucket
+	 * owner, as with AWS's BucketOwnerEnforced). */
+	char acct[META_ACCOUNT_LEN + 1];
 	struct buf xml;       /* BODY_XML bodies, capped */
 	struct ingest *in;    /* BODY_STREAM uploads */
 	void *priv;           /* operation-private state */
@@ -99,6 +103,8 @@ void s3_render_error(struct req *r, enum err e, const char *bucket, const char *
 
 /* Bucket names per AWS's rules for new buckets. */
 bool s3_valid_bucket_name(const char *name);
+/* The ARN of the request's resource (bucket, object, or "*"), into out. */
+void s3_resource_arn(const char *bucket, const char *key, char *out, size_t cap);
 /* Looks the bucket up and checks the caller's account owns it. */
 enum err s3_bucket_access(struct s3_ctx *c, struct meta_bucket *out);
 
@@ -127,6 +133,10 @@ enum err s3_get_bucket_versioning(struct s3_ctx *c);
 enum err s3_get_acl(struct s3_ctx *c);
 enum err s3_put_acl(struct s3_ctx *c);
 enum err s3_get_object_tagging(struct s3_ctx *c);
+enum err s3_put_bucket_policy(struct s3_ctx *c);
+enum err s3_get_bucket_policy(struct s3_ctx *c);
+enum err s3_delete_bucket_policy(struct s3_ctx *c);
+enum err s3_get_bucket_policy_status(struct s3_ctx *c);
 
 enum err s3_put_object_begin(struct s3_ctx *c);
 enum err s3_ingest_data(struct s3_ctx *c, const char *p, size_t n);

@@ -46,6 +46,9 @@ struct meta_key {
 	uint8_t sealed[META_SEALED_MAX]; /* AES-GCM sealed secret (see core/crypto.h) */
 	size_t sealed_len;
 	int64_t created_ms;
+	/* the owning user's (filled by meta_key_get) */
+	char user_id[33];
+	char user_arn[320];
 };
 /* Creates the account, its root user and the root key in one transaction. */
 enum err meta_bootstrap(struct meta *m, const struct meta_account *acct, const struct meta_key *key);
@@ -70,6 +73,11 @@ enum err meta_bucket_get(struct meta *m, const char *name, struct meta_bucket *o
 /* ERR_NO_SUCH_BUCKET, ERR_BUCKET_NOT_EMPTY when objects remain. Uploads in
  * progress are aborted with the bucket (their part blobs go to the gc list). */
 enum err meta_bucket_delete(struct meta *m, const char *name);
+/* The bucket's policy document: *doc malloc'd, or NULL when none.
+ * ERR_NO_SUCH_BUCKET when the bucket does not exist. */
+enum err meta_bucket_policy_get(struct meta *m, const char *bucket, char **doc);
+/* Sets (doc non-NULL) or removes (doc NULL) the bucket's policy. */
+enum err meta_bucket_policy_put(struct meta *m, const char *bucket, const char *doc, int64_t now_ms);
 /* Buckets of an account in name order; fn returning non-zero stops. */
 enum err meta_bucket_list(struct meta *m, const char *account,
 			  int (*fn)(void *ctx, const struct meta_bucket *b), void *ctx);

@@ -229,8 +229,9 @@ static const char *const migrations[SCHEMA_VERSION] = {schema_v1, schema_v2_iam}
 		" VALUES (?1, ?2, ?3, ?4, '/', ?5, ?6)") \
 	S(KEY_INS, "INSERT INTO access_keys(akid, account, user, is_root, status, secret," \
 		" created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
-	S(KEY_GET, "SELECT account, user, is_root, status, secret, created_ms" \
-		" FROM access_keys WHERE akid = ?1") \
+	S(KEY_GET, "SELECT k.account, k.user, k.is_root, k.status, k.secret, k.created_ms," \
+		" u.user_id, u.arn FROM access_keys k LEFT JOIN users u" \
+		" ON u.account = k.account AND u.name = k.user WHERE k.akid = ?1") \
 	S(KEY_USED, "SELECT last_used_ms, last_used_service, last_used_region" \
 		" FROM access_keys WHERE akid = ?1") \
 	S(KEY_TOUCH, "UPDATE access_keys SET last_used_ms = ?2, last_used_service = ?3," \
@@ -899,6 +900,8 @@ meta_key_get(struct meta *m, const char *akid, struct meta_key *out)
 	strcpy(out->akid, akid);
 	if (!sq_col_copy(st, 0, out->account, sizeof(out->account), NULL) ||
 	    !sq_col_copy(st, 1, out->user, sizeof(out->user), NULL) ||
+	    !sq_col_copy(st, 6, out->user_id, sizeof(out->user_id), NULL) ||
+	    !sq_col_copy(st, 7, out->user_arn, sizeof(out->user_arn), NULL) ||
 	    sqlite3_column_bytes(st, 4) > META_SEALED_MAX) {
 		rc = sq_fail(c, "key get: oversized row", SQLITE_CORRUPT);
 		goto out;
@@ -1931,4 +1934,68 @@ meta_gc_done(struct meta *m, const char *id)
 	rc = sq_step_done(c, st, "gc done");
 	pthread_mutex_unlock(&m->wlock);
 	return rc;
+}
+
+/* ---- bucket policies ---- */
+
+static const char sql_bpol_get[] =
+	"SELECT b.id, p.document FROM buckets b LEFT JOIN bucket_policies p ON p.bucket_id = b.id"
+	" WHERE b.name = ?1";
+static const char sql_bpol_put[] =
+	"INSERT INTO bucket_policies(bucket_id, document, updated_ms) VALUES (?1, ?2, ?3)"
+	" ON CONFLICT(bucket_id) DO UPDATE SET document = excluded.document,"
+	" updated_ms = excluded.updated_ms";
+static const char sql_bpol_del[] = "DELETE FROM bucket_policies WHERE bucket_id = ?1";
+
+enum err
+meta_bucket_policy_get(struct meta *m, const char *bucket, char **doc)
+{
+	enum err rc;
+	struct conn *c;
+	sqlite3_stmt *st;
+	const char *d;
+	bool row;
+
+	*doc = NULL;
+	if (!sq_fits(bucket, META_NAME_MAX))
+		return ERR_NO_SUCH_BUCKET;
+	rc = sq_conn(m, &c, NULL);
+	if (rc == ERR_OK)
+		rc = sq_prep(c, sql_bpol_get, &st);
+	if (rc != ERR_OK)
+		return rc;
+	sq_bind_text(st, 1, bucket);
+	rc = sq_step_one(c, st, "bucket policy get", &row);
+	if (rc == ERR_OK && !row)
+		rc = ERR_NO_SUCH_BUCKET;
+	if (rc == ERR_OK && (d = (const char *)sqlite3_column_text(st, 1)) && !(*doc = strdup(d)))
+		rc = ERR_NOMEM;
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum err
+meta_bucket_policy_put(struct meta *m, const char *bucket, const char *doc, int64_t now)
+{
+	enum err rc;
+	struct conn *c;
+	sqlite3_stmt *st;
+	sqlite3_int64 bid;
+
+	if (!sq_fits(bucket, META_NAME_MAX))
+		return ERR_NO_SUCH_BUCKET;
+	if ((rc = sq_conn(m, &c, NULL)) || (rc = sq_tx_begin(m, c)))
+		return rc;
+	rc = bucket_id(c, bucket, &bid);
+	if (rc == ERR_OK)
+		rc = sq_prep(c, doc ? sql_bpol_put : sql_bpol_del, &st);
+	if (rc == ERR_OK) {
+		sqlite3_bind_int64(st, 1, bid);
+		if (doc) {
+			sq_bind_text(st, 2, doc);
+			sqlite3_bind_int64(st, 3, now);
+		}
+		rc = sq_step_done(c, st, "bucket policy put");
+	}
+	return sq_tx_end(m, c, rc);
 }
