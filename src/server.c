@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "audit/audit.h"
 #include "auth/secrets.h"
 #include "core/log.h"
 #include "http/http.h"
@@ -232,6 +233,10 @@ server_main(int argc, char **argv)
 		fprintf(stderr, "coffer server: cannot open the object store in %s\n", o.data);
 		goto out;
 	}
+	if ((e = audit_open(o.data))) {
+		fprintf(stderr, "coffer server: cannot open the audit log in %s\n", o.data);
+		goto out;
+	}
 	if ((e = iam_bootstrap(svc.meta, master, &acct))) {
 		fprintf(stderr, "coffer server: cannot set up the root account\n");
 		goto out;
@@ -290,6 +295,7 @@ out:
 		blob_store_close(svc.blobs);
 	if (svc.meta)
 		meta_close(svc.meta);
+	audit_close();
 	crypto_wipe(master, sizeof master);
 	return status;
 }

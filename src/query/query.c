@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "audit/audit.h"
 #include "auth/sigv4.h"
 #include "authz/authz.h"
 #include "core/log.h"
@@ -282,6 +283,26 @@ query_finish(struct req *r)
 	return ERR_OK;
 }
 
+/* Changes and refusals are audited; reads that succeed are not. */
+static void
+audit(struct query_ctx *c)
+{
+	struct audit_param ps[QUERY_MAX_ARGS];
+	const char *name = c->action ? c->action->name : NULL;
+	bool read_only = name && (strncmp(name, "Get", 3) == 0 || strncmp(name, "List", 4) == 0 ||
+				  strncmp(name, "Simulate", 8) == 0);
+	size_t i;
+
+	if (read_only && c->r->status < 400)
+		return;
+	if (!name && c->r->status != 403)
+		return;
+	for (i = 0; i < c->nargs; i++)
+		ps[i] = (struct audit_param){c->args[i].k, c->args[i].v};
+	audit_record(c->r, c->svc->name, name ? name : query_arg(c, "Action"),
+		     c->who ? c->who : NULL, ps, c->nargs, read_only);
+}
+
 void
 query_cleanup(struct req *r)
 {
@@ -290,6 +311,7 @@ query_cleanup(struct req *r)
 
 	if (!c)
 		return;
+	audit(c);
 	authn_fini(&c->auth);
 	buf_fini(&c->form);
 	buf_fini(&c->out);

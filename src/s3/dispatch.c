@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "audit/audit.h"
 #include "authz/authz.h"
 #include "core/log.h"
 #include "s3/s3.h"
@@ -348,6 +349,10 @@ s3_cleanup(struct req *r)
 
 	if (!c)
 		return;
+	if (r->status == 403 && c->authed) {
+		struct audit_param ps[2] = {{"BucketName", c->bucket}, {"Key", c->key ? c->key : ""}};
+		audit_record(r, "s3", r->op, &c->auth.who, ps, c->key ? 2 : 1, false);
+	}
 	s3_ingest_free(c);
 	if (c->priv_free)
 		c->priv_free(c->priv);
