@@ -1,6 +1,7 @@
 /* main.c - argv → subcommand; nothing else. */
 #include <stdio.h>
 #include <string.h>
+#include "cli/admin.h"
 #include "server.h"
 
 #define COFFER_VERSION "0.1.0"
@@ -15,6 +16,7 @@ usage(FILE *out)
 		"\n"
 		"commands:\n"
 		"  server     run the server (coffer server --help for its options)\n"
+		"  admin      maintenance of a data directory (coffer admin --help)\n"
 		"  version    print the version\n"
 		"  help       this text\n");
 }
@@ -28,6 +30,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "server") == 0)
 		return server_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "admin") == 0)
+		return admin_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("coffer %s\n", COFFER_VERSION);
 		return 0;

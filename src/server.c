@@ -229,6 +229,10 @@ server_main(int argc, char **argv)
 		fprintf(stderr, "coffer server: cannot open %s\n", dbpath);
 		goto out;
 	}
+	if ((e = secrets_finish_rotation(o.data, svc.meta, master))) {
+		fprintf(stderr, "coffer server: cannot finish the interrupted master key rotation\n");
+		goto out;
+	}
 	if ((e = blob_store_open(o.data, &svc.blobs))) {
 		fprintf(stderr, "coffer server: cannot open the object store in %s\n", o.data);
 		goto out;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "core/crypto.h"
 #include "core/err.h"
+#include "store/meta/meta.h"
 
 #define SECRET_MAX 128
 
@@ -19,5 +20,13 @@ enum err secrets_seal(const uint8_t key[MASTER_KEY_LEN], const char *akid, const
 /* secret gets a NUL-terminated plaintext (cap SECRET_MAX+1); wipe it after use. */
 enum err secrets_open(const uint8_t key[MASTER_KEY_LEN], const char *akid, const uint8_t *sealed,
 		      size_t n, char secret[SECRET_MAX + 1]);
+
+/* `coffer admin rotate-master-key`: a new master key, every stored secret
+ * re-sealed under it in one transaction, then the key file replaced.
+ * Session tokens sealed with the old key stop working. */
+enum err secrets_rotate(const char *data_dir, struct meta *m, size_t *count);
+/* At start: completes (or drops) a rotation a crash interrupted; key is
+ * replaced when the new one took effect. */
+enum err secrets_finish_rotation(const char *data_dir, struct meta *m, uint8_t key[MASTER_KEY_LEN]);
 
 #endif

@@ -58,6 +58,13 @@ enum err meta_key_get(struct meta *m, const char *akid, struct meta_key *out);
 enum err meta_key_touch(struct meta *m, const char *akid, int64_t now_ms, const char *service,
 			const char *region);
 
+/* Master key rotation: in one transaction, fn re-seals every stored secret
+ * (in: the sealed bytes; out: the new sealed bytes). */
+enum err meta_keys_reseal(struct meta *m,
+			  enum err (*fn)(void *ctx, const char *akid, const uint8_t *in, size_t n,
+					 uint8_t *out, size_t *outlen),
+			  void *ctx, size_t *count);
+
 /* ---- buckets ---- */
 struct meta_bucket {
 	char name[META_NAME_MAX + 1];

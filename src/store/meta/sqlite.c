@@ -1999,3 +1999,43 @@ meta_bucket_policy_put(struct meta *m, const char *bucket, const char *doc, int6
 	}
 	return sq_tx_end(m, c, rc);
 }
+
+/* ---- master key rotation ---- */
+
+static const char sql_keys_all[] = "SELECT akid, secret FROM access_keys";
+static const char sql_key_reseal[] = "UPDATE access_keys SET secret = ?2 WHERE akid = ?1";
+
+enum err
+meta_keys_reseal(struct meta *m,
+		 enum err (*fn)(void *ctx, const char *akid, const uint8_t *in, size_t n, uint8_t *out,
+				size_t *outlen),
+		 void *ctx, size_t *count)
+{
+	struct conn *c;
+	sqlite3_stmt *all, *up;
+	uint8_t out[META_SEALED_MAX];
+	enum err rc;
+	int r;
+
+	*count = 0;
+	if ((rc = sq_conn(m, &c, NULL)) || (rc = sq_tx_begin(m, c)))
+		return rc;
+	if ((rc = sq_prep(c, sql_keys_all, &all)) || (rc = sq_prep(c, sql_key_reseal, &up)))
+		return sq_tx_end(m, c, rc);
+	while (rc == ERR_OK && (r = sqlite3_step(all)) == SQLITE_ROW) {
+		const char *akid = (const char *)sqlite3_column_text(all, 0);
+		size_t n = (size_t)sqlite3_column_bytes(all, 1), outlen = 0;
+		if (n > META_SEALED_MAX || !akid) {
+			rc = ERR_INTERNAL;
+			break;
+		}
+		if ((rc = fn(ctx, akid, sqlite3_column_blob(all, 1), n, out, &outlen)))
+			break;
+		sq_bind_text(up, 1, akid);
+		sqlite3_bind_blob(up, 2, out, (int)outlen, SQLITE_TRANSIENT);
+		rc = sq_step_done(c, up, "key reseal");
+		(*count)++;
+	}
+	sqlite3_reset(all);
+	return sq_tx_end(m, c, rc);
+}
