@@ -154,3 +154,59 @@ def bucket(s3):
 
 
 AWS = "/usr/bin/aws"  # Debian's AWS CLI v2; the one on PATH may be another
+
+
+# --- IAM/STS helpers (test_iam_*.py, test_sts.py, test_guide.py, test_authz_s3.py,
+# test_secrets.py, test_policy_sim.py) ---
+S3_FULL = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+
+
+def client_as(server, akid, secret, token=None, service="s3", region=None):
+    """A boto3 client for `service` on `server` with the given credentials."""
+    c = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
+               signature_version="s3v4" if service == "s3" else "v4")
+    return boto3.client(service, endpoint_url=server.endpoint, region_name=region or server.region,
+                        aws_access_key_id=akid, aws_secret_access_key=secret,
+                        aws_session_token=token, config=c)
+
+
+class IamUser:
+    """An IAM user created by root with one access key; .s3/.iam/.sts clients."""
+
+    def __init__(self, server, name, akid, secret, arn):
+        self.server, self.name, self.akid, self.secret, self.arn = server, name, akid, secret, arn
+
+    def client(self, service="s3"):
+        return client_as(self.server, self.akid, self.secret, service=service)
+
+    @property
+    def s3(self):
+        return self.client("s3")
+
+    @property
+    def iam(self):
+        return self.client("iam")
+
+    @property
+    def sts(self):
+        return self.client("sts")
+
+
+def new_iam_user(server, prefix="user", policies=(), inline=None, path="/"):
+    """Creates a user (unique name), attaches managed policy ARNs, puts the
+    inline policy document (dict) when given, and creates one access key."""
+    import json as _json
+    import uuid as _uuid
+    iam = server.client("iam")
+    name = "%s-%s" % (prefix, _uuid.uuid4().hex[:10])
+    u = iam.create_user(UserName=name, Path=path)["User"]
+    for arn in policies:
+        iam.attach_user_policy(UserName=name, PolicyArn=arn)
+    if inline is not None:
+        iam.put_user_policy(UserName=name, PolicyName="inline", PolicyDocument=_json.dumps(inline))
+    k = iam.create_access_key(UserName=name)["AccessKey"]
+    return IamUser(server, name, k["AccessKeyId"], k["SecretAccessKey"], u["Arn"])
+
+
+def account_id(server):
+    return server.client("sts").get_caller_identity()["Account"]
