@@ -6,40 +6,7 @@
 #include "core/log.h"
 #include "core/timefmt.h"
 #include "iam/bootstrap.h"
-
-/* AWS access key ids: "AKIA" + 16 characters of the base32 alphabet. */
-static enum err
-gen_akid(char out[21])
-{
-	static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-	uint8_t r[16];
-	int i;
-
-	if (crypto_random(r, sizeof r))
-		return ERR_INTERNAL;
-	memcpy(out, "AKIA", 4);
-	for (i = 0; i < 16; i++)
-		out[4 + i] = b32[r[i] & 31];
-	out[20] = '\0';
-	return ERR_OK;
-}
-
-/* 40 characters of the base64 alphabet, like AWS secrets. */
-static enum err
-gen_secret(char out[41])
-{
-	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint8_t r[40];
-	int i;
-
-	if (crypto_random(r, sizeof r))
-		return ERR_INTERNAL;
-	for (i = 0; i < 40; i++)
-		out[i] = al[r[i] & 63];
-	out[40] = '\0';
-	crypto_wipe(r, sizeof r);
-	return ERR_OK;
-}
+#include "iam/keys.h"
 
 static enum err
 gen_account(char out[META_ACCOUNT_LEN + 1])
@@ -107,7 +74,7 @@ iam_bootstrap(struct meta *m, const uint8_t master[MASTER_KEY_LEN], struct meta_
 		snprintf(k.akid, sizeof k.akid, "%s", env_id);
 		memcpy(secret, env_secret, sl + 1);
 	} else {
-		if ((e = gen_akid(k.akid)) || (e = gen_secret(secret)))
+		if ((e = iam_gen_akid(k.akid)) || (e = iam_gen_secret(secret)))
 			return e;
 		generated = true;
 	}
