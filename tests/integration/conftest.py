@@ -210,3 +210,27 @@ def new_iam_user(server, prefix="user", policies=(), inline=None, path="/"):
 
 def account_id(server):
     return server.client("sts").get_caller_identity()["Account"]
+
+
+def aws_cli(server, home, *args, creds=None, env=None, check=True, timeout=120):
+    """Runs /usr/bin/aws against server with isolated config in `home` (a
+    directory). creds: (akid, secret[, session token]); root's by default.
+    Returns (rc, stdout, stderr); check=True fails the test on rc != 0."""
+    home = str(home)
+    os.makedirs(home, exist_ok=True)
+    e = server.cli_env(home)
+    e.update(AWS_PAGER="", LC_ALL="C.UTF-8", LANG="C.UTF-8", PYTHONIOENCODING="utf-8")
+    if creds:
+        e["AWS_ACCESS_KEY_ID"], e["AWS_SECRET_ACCESS_KEY"] = creds[0], creds[1]
+        if len(creds) > 2 and creds[2]:
+            e["AWS_SESSION_TOKEN"] = creds[2]
+    e.update(env or {})
+    with open(os.path.join(home, "aws-config"), "w") as f:
+        f.write("[default]\nregion = %s\noutput = json\ns3 =\n    addressing_style = path\n"
+                % server.region)
+    p = subprocess.run([AWS, "--endpoint-url", server.endpoint, *args], env=e,
+                       capture_output=True, timeout=timeout)
+    out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    if check and p.returncode != 0:
+        pytest.fail("aws %r exited %d\n--- stdout\n%s\n--- stderr\n%s" % (args, p.returncode, out, err))
+    return p.returncode, out, err
