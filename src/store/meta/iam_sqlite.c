@@ -852,7 +852,7 @@ iamdb_key_list(struct meta *m, const char *account, const char *user, bool is_ro
 	sqlite3_stmt *st;
 	struct conn *c;
 	enum err rc;
-	int r;
+	int r = SQLITE_DONE;
 
 	*n = 0;
 	if ((rc = rconn(m, &c)) || (rc = key_owner(c, account, user, is_root, canon)) ||
@@ -865,7 +865,7 @@ iamdb_key_list(struct meta *m, const char *account, const char *user, bool is_ro
 	while (*n < cap && (r = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = read_key(c, st, &out[(*n)++])))
 			break;
-	if (rc == ERR_OK && *n < cap && r != SQLITE_DONE)
+	if (rc == ERR_OK && r != SQLITE_ROW && r != SQLITE_DONE)
 		rc = sq_fail(c, "iam key list", r);
 	sqlite3_reset(st);
 	return rc;
