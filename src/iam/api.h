@@ -102,10 +102,10 @@ const struct pol *iam_builtin_pol(const struct iam_builtin *b);
  * simulator), also giving each policy's id and AWS's SourcePolicyType. */
 enum err iam_entity_policies(struct meta *m, enum iamdb_kind kind, const char *account,
 			     const char *name, struct iam_policies *out);
-/* For ref i of a set from iam_entity_policies: its policy name and type
- * ("user", "group", "role" inline; "aws-managed", "user-managed"). */
+/* For ref i of a set from iam_entity_policies: its policy name, type
+ * ("user", "group", "role" inline; "aws-managed", "user-managed") and text. */
 void iam_policy_source(const struct iam_policies *p, size_t i, const char **id,
-		       const char **type);
+		       const char **type, const char **doc);
 
 /* Action handlers, one per AWS action (api.c puts them in the table). */
 #define IAM_ACTIONS(X) \

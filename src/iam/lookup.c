@@ -24,6 +24,7 @@ struct pset {
 	struct pol **owned;       /* parsed here (NULL for built-ins) */
 	char **names;             /* pol_ref names: ARN or "ARN (inline policy P)" */
 	char **ids;               /* policy names, for the simulator */
+	char **docs;              /* the documents' text, for the simulator */
 	const char **types;       /* AWS's SourcePolicyType */
 };
 
@@ -42,11 +43,13 @@ pset_free(struct pset *s)
 		pol_free(s->owned[i]);
 		free(s->names[i]);
 		free(s->ids[i]);
+		free(s->docs[i]);
 	}
 	free(s->refs);
 	free(s->owned);
 	free(s->names);
 	free(s->ids);
+	free(s->docs);
 	free(s->types);
 	free(s);
 }
@@ -54,11 +57,11 @@ pset_free(struct pset *s)
 /* Adds one policy; takes ownership of owned (may be NULL for a built-in). */
 static enum err
 pset_add(struct pset *s, const struct pol *p, struct pol *owned, const char *name,
-	 const char *id, const char *type)
+	 const char *id, const char *type, const char *doc)
 {
-	char *n = strdup(name), *i = strdup(id);
+	char *n = strdup(name), *i = strdup(id), *d = strdup(doc);
 
-	if (!n || !i)
+	if (!n || !i || !d)
 		goto nomem;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 8;
@@ -77,13 +80,17 @@ pset_add(struct pset *s, const struct pol *p, struct pol *owned, const char *nam
 		const char **t = realloc(s->types, cap * sizeof *t);
 		if (t)
 			s->types = t;
-		if (!r || !o || !nm || !ids || !t)
+		char **dv = realloc(s->docs, cap * sizeof *dv);
+		if (dv)
+			s->docs = dv;
+		if (!r || !o || !nm || !ids || !t || !dv)
 			goto nomem;
 		s->cap = cap;
 	}
 	s->owned[s->n] = owned;
 	s->names[s->n] = n;
 	s->ids[s->n] = i;
+	s->docs[s->n] = d;
 	s->types[s->n] = type;
 	s->refs[s->n].pol = p;
 	s->refs[s->n].name = n;
@@ -92,6 +99,7 @@ pset_add(struct pset *s, const struct pol *p, struct pol *owned, const char *nam
 nomem:
 	free(n);
 	free(i);
+	free(d);
 	pol_free(owned);
 	return ERR_NOMEM;
 }
@@ -126,13 +134,14 @@ add_managed(struct meta *m, struct pset *s, const char *arn)
 
 	if (b)
 		return iam_builtin_pol(b) ?
-			pset_add(s, iam_builtin_pol(b), NULL, arn, b->name, "aws-managed") :
+			pset_add(s, iam_builtin_pol(b), NULL, arn, b->name, "aws-managed",
+				 b->document) :
 			ERR_INTERNAL;
 	e = iamdb_policy_document(m, arn, &doc);
 	if (e == ERR_IAM_NO_SUCH_ENTITY)
 		return ERR_OK; /* deleted since it was attached */
 	if (e == ERR_OK && (e = parse_stored(doc, arn, &p)) == ERR_OK)
-		e = pset_add(s, p, p, arn, name ? name + 1 : arn, "user-managed");
+		e = pset_add(s, p, p, arn, name ? name + 1 : arn, "user-managed", doc);
 	free(doc);
 	return e;
 }
@@ -154,7 +163,7 @@ add_entity(struct meta *m, struct pset *s, enum iamdb_kind kind, const char *acc
 	for (i = 0; i < n && e == ERR_OK; i++) {
 		snprintf(label, sizeof label, "%s (inline policy %s)", ent->arn, names[i]);
 		if ((e = parse_stored(docs[i], label, &p)) == ERR_OK)
-			e = pset_add(s, p, p, label, names[i], kind_type[kind]);
+			e = pset_add(s, p, p, label, names[i], kind_type[kind], docs[i]);
 	}
 	if (e || (e = iamdb_attached(m, kind, account, ent->name, &arns, &na)))
 		goto out;
@@ -306,11 +315,13 @@ iam_entity_policies(struct meta *m, enum iamdb_kind kind, const char *account, c
 }
 
 void
-iam_policy_source(const struct iam_policies *p, size_t i, const char **id, const char **type)
+iam_policy_source(const struct iam_policies *p, size_t i, const char **id, const char **type,
+		  const char **doc)
 {
 	const struct pset *s = p->hold;
 
 	*id = s && i < s->n ? s->ids[i] : "";
+	*doc = s && i < s->n ? s->docs[i] : "";
 	*type = s && i < s->n ? s->types[i] : "none";
 }
 
