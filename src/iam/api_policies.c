@@ -36,12 +36,26 @@ arn_name(const char *arn)
 	return s ? s + 1 : arn;
 }
 
+/* AWS checks the ARN's shape (arn:partition:service:region:account:res)
+ * before looking anything up: InvalidInput otherwise. */
 static enum err
 req_arn(struct query_ctx *c, const char *param, const char **arn)
 {
+	const char *p;
+	int colons = 0;
+	enum err e;
+
 	if (!(*arn = query_req(c, param)))
 		return ERR_IAM_VALIDATION;
-	return iam_check_len(c, param, *arn, 20, 2048);
+	if ((e = iam_check_len(c, param, *arn, 20, 2048)))
+		return e;
+	for (p = *arn; *p; p++)
+		colons += *p == ':';
+	if (strncmp(*arn, "arn:", 4) != 0 || colons < 5) {
+		query_error_msg(c, "ARN %s is not valid.", *arn);
+		return ERR_IAM_INVALID_INPUT;
+	}
+	return ERR_OK;
 }
 
 static bool
