@@ -161,10 +161,11 @@ AWS = "/usr/bin/aws"  # Debian's AWS CLI v2; the one on PATH may be another
 S3_FULL = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
 
 
-def client_as(server, akid, secret, token=None, service="s3", region=None):
-    """A boto3 client for `service` on `server` with the given credentials."""
+def client_as(server, akid, secret, token=None, service="s3", region=None, **cfg):
+    """A boto3 client for `service` on `server` with the given credentials
+    (cfg: more botocore Config options, e.g. parameter_validation=False)."""
     c = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
-               signature_version="s3v4" if service == "s3" else "v4")
+               signature_version="s3v4" if service == "s3" else "v4", **cfg)
     return boto3.client(service, endpoint_url=server.endpoint, region_name=region or server.region,
                         aws_access_key_id=akid, aws_secret_access_key=secret,
                         aws_session_token=token, config=c)
@@ -176,8 +177,8 @@ class IamUser:
     def __init__(self, server, name, akid, secret, arn):
         self.server, self.name, self.akid, self.secret, self.arn = server, name, akid, secret, arn
 
-    def client(self, service="s3"):
-        return client_as(self.server, self.akid, self.secret, service=service)
+    def client(self, service="s3", **cfg):
+        return client_as(self.server, self.akid, self.secret, service=service, **cfg)
 
     @property
     def s3(self):

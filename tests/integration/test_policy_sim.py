@@ -173,10 +173,10 @@ def test_simulator_needs_permission(server):
 
 
 def test_simulate_custom_policy_cli(server, tmp_path):
-    pol = tmp_path / "p.json"
-    pol.write_text(doc({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::cli"}))
+    # (a file:// value for this list parameter would be split into characters by the CLI)
+    pol = doc({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::cli"})
     _, out, _ = aws_cli(server, tmp_path / "home", "iam", "simulate-custom-policy",
-                        "--policy-input-list", "file://" + str(pol),
+                        "--policy-input-list", pol,
                         "--action-names", "s3:ListBucket", "s3:GetObject",
                         "--resource-arns", "arn:aws:s3:::cli")
     got = {x["EvalActionName"]: x["EvalDecision"] for x in json.loads(out)["EvaluationResults"]}

@@ -131,9 +131,9 @@ def test_assume_role_with_cli(server, s3, bucket, tmp_path):
 def test_assume_role_duration_bounds(server):
     u = new_iam_user(server, "dur")
     role = make_role(server, u.arn, inline=read_bucket("whatever"))
-    sts = u.sts
+    sts = u.client("sts", parameter_validation=False)    # out-of-range values reach the server
     r = expect_error(sts.assume_role, 400, "ValidationError", RoleArn=role["Arn"],
-                     RoleSessionName="s", DurationSeconds=3601)
+                     RoleSessionName="s0", DurationSeconds=3601)
     assert "MaxSessionDuration" in r["Error"]["Message"], r["Error"]
     expect_error(sts.assume_role, 400, "ValidationError", RoleArn=role["Arn"],
                  RoleSessionName="s1", DurationSeconds=899)
@@ -158,22 +158,22 @@ def test_assume_role_not_trusted(server, tmp_path):
     role = make_role(server, trusted.arn, inline=read_bucket("x"))
     # not in the trust policy: AccessDenied even with AdministratorAccess
     r = expect_error(stranger.sts.assume_role, 403, "AccessDenied", RoleArn=role["Arn"],
-                     RoleSessionName="s")
+                     RoleSessionName="s0")
     assert r["Error"]["Message"].startswith(
         "User: %s is not authorized to perform: sts:AssumeRole on resource: %s" % (stranger.arn, role["Arn"])), r
     rc, _, err = aws_cli(server, tmp_path, "sts", "assume-role", "--role-arn", role["Arn"],
-                         "--role-session-name", "s", creds=(stranger.akid, stranger.secret), check=False)
+                         "--role-session-name", "s0", creds=(stranger.akid, stranger.secret), check=False)
     assert rc != 0 and "AccessDenied" in err, err
     # a role that does not exist: AccessDenied too (STS does not reveal which)
     ghost = "arn:aws:iam::%s:role/%s" % (acct, unique("ghost"))
-    expect_error(trusted.sts.assume_role, 403, "AccessDenied", RoleArn=ghost, RoleSessionName="s")
+    expect_error(trusted.sts.assume_role, 403, "AccessDenied", RoleArn=ghost, RoleSessionName="s0")
     # the root user cannot assume roles
     expect_error(server.client("sts").assume_role, 403, "AccessDenied", RoleArn=role["Arn"],
-                 RoleSessionName="s")
+                 RoleSessionName="s0")
     # changing the trust policy takes effect at once
     server.client("iam").update_assume_role_policy(RoleName=role["RoleName"], PolicyDocument=trust(stranger.arn))
     stranger.sts.assume_role(RoleArn=role["Arn"], RoleSessionName="now-ok")
-    expect_error(trusted.sts.assume_role, 403, "AccessDenied", RoleArn=role["Arn"], RoleSessionName="s")
+    expect_error(trusted.sts.assume_role, 403, "AccessDenied", RoleArn=role["Arn"], RoleSessionName="s0")
 
 
 def test_trust_in_account_needs_identity_permission(server):
@@ -182,7 +182,7 @@ def test_trust_in_account_needs_identity_permission(server):
     acct = account_id(server)
     role = make_role(server, "arn:aws:iam::%s:root" % acct, inline=read_bucket("x"))
     u = new_iam_user(server, "delegated")
-    r = expect_error(u.sts.assume_role, 403, "AccessDenied", RoleArn=role["Arn"], RoleSessionName="s")
+    r = expect_error(u.sts.assume_role, 403, "AccessDenied", RoleArn=role["Arn"], RoleSessionName="s0")
     assert "sts:AssumeRole" in r["Error"]["Message"]
     server.client("iam").put_user_policy(UserName=u.name, PolicyName="assume", PolicyDocument=doc(
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role["Arn"]}))
@@ -254,14 +254,30 @@ def test_session_credentials_for_iam_and_sts(server):
     expect_error(sts.get_session_token, 403, "AccessDenied")
 
 
-def test_source_identity_and_role_chaining(server):
+def test_source_identity(server):
+    """Setting SourceIdentity needs sts:SetSourceIdentity in the trust policy."""
+    u = new_iam_user(server, "srcid")
+    plain = make_role(server, u.arn, inline=read_bucket("x"))
+    r = expect_error(u.sts.assume_role, 403, "AccessDenied", RoleArn=plain["Arn"], RoleSessionName="s0",
+                     SourceIdentity="alice@example.com")
+    assert "sts:SetSourceIdentity" in r["Error"]["Message"], r["Error"]
+    iam = server.client("iam")
+    name = unique("srcid")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=doc(
+        {"Effect": "Allow", "Principal": {"AWS": u.arn},
+         "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}))["Role"]["Arn"]
+    a = u.sts.assume_role(RoleArn=arn, RoleSessionName="s0", SourceIdentity="alice@example.com")
+    assert a["SourceIdentity"] == "alice@example.com"
+
+
+def test_role_chaining(server):
     acct = account_id(server)
     u = new_iam_user(server, "chain")
-    second = make_role(server, "arn:aws:iam::%s:root" % acct, inline=read_bucket("x"), prefix="second")
+    second = make_role(server, "arn:aws:iam::%s:root" % acct, inline=read_bucket("x"), prefix="second",
+                       max_session=7200)
     first = make_role(server, u.arn, inline=doc(
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": second["Arn"]}), prefix="first")
-    a = u.sts.assume_role(RoleArn=first["Arn"], RoleSessionName="one", SourceIdentity="alice@example.com")
-    assert a["SourceIdentity"] == "alice@example.com"
+    a = u.sts.assume_role(RoleArn=first["Arn"], RoleSessionName="one")
     s1 = client_as(server, *_creds(a["Credentials"]), service="sts")
     # chained sessions are limited to one hour
     expect_error(s1.assume_role, 400, "ValidationError", RoleArn=second["Arn"], RoleSessionName="two",
@@ -295,8 +311,9 @@ def test_get_session_token(server, s3, bucket, tmp_path):
     r = expect_error(sc.get_object, 403, "AccessDenied", Bucket=bucket, Key="k")
     assert u.arn in r["Error"]["Message"]
     # bounds: 900..129600 seconds for IAM users
-    expect_error(u.sts.get_session_token, 400, "ValidationError", DurationSeconds=899)
-    expect_error(u.sts.get_session_token, 400, "ValidationError", DurationSeconds=129601)
+    unchecked = u.client("sts", parameter_validation=False)
+    expect_error(unchecked.get_session_token, 400, "ValidationError", DurationSeconds=899)
+    expect_error(unchecked.get_session_token, 400, "ValidationError", DurationSeconds=129601)
     _check_temp_creds(u.sts.get_session_token(DurationSeconds=129600)["Credentials"], 129600)
     _check_temp_creds(u.sts.get_session_token()["Credentials"], 43200)     # default 12 hours
     # the root user's sessions last at most one hour
@@ -311,7 +328,7 @@ def test_tampered_and_missing_tokens(server, s3, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"v")
     u = new_iam_user(server, "tamper")
     role = make_role(server, u.arn, managed=[S3_FULL])
-    akid, secret, token = _creds(u.sts.assume_role(RoleArn=role["Arn"], RoleSessionName="t")["Credentials"])
+    akid, secret, token = _creds(u.sts.assume_role(RoleArn=role["Arn"], RoleSessionName="t0")["Credentials"])
     client_as(server, akid, secret, token).head_object(Bucket=bucket, Key="k")
     mid = len(token) // 2
     flipped = token[:mid] + ("A" if token[mid] != "A" else "B") + token[mid + 1:]
@@ -454,6 +471,8 @@ def test_role_credentials_work_until_they_expire(clock_shim, tmp_path):
         creds = _creds(json.loads(out)["Credentials"])
         _, out, _ = aws_cli(srv, tmp_path, "s3", "cp", "s3://%s/k.txt" % bkt, "-", creds=creds, env=env)
         assert out == "fresh\n"
+        _, out, _ = aws_cli(srv, tmp_path, "s3", "ls", "s3://%s/" % bkt, creds=creds, env=env)
+        assert "k.txt" in out
         # 14 minutes later (server and CLI alike): still valid
         set_offset(14 * 60)
         _, out, _ = aws_cli(srv, tmp_path, "s3", "cp", "s3://%s/k.txt" % bkt, "-", creds=creds, env=env)
@@ -462,8 +481,7 @@ def test_role_credentials_work_until_they_expire(clock_shim, tmp_path):
         set_offset(16 * 60)
         _, out, _ = aws_cli(srv, tmp_path, "sts", "get-caller-identity", creds=ucreds, env=env)
         assert json.loads(out)["Arn"] == u.arn
-        rc, _, err = aws_cli(srv, tmp_path, "s3", "cp", "s3://%s/k.txt" % bkt, "-", creds=creds, env=env,
-                             check=False)
+        rc, _, err = aws_cli(srv, tmp_path, "s3", "ls", "s3://%s/" % bkt, creds=creds, env=env, check=False)
         assert rc != 0 and "(ExpiredToken)" in err, err
         assert "The provided token has expired." in err, err
         rc, _, err = aws_cli(srv, tmp_path, "sts", "get-caller-identity", creds=creds, env=env, check=False)
