@@ -342,6 +342,14 @@ read_object(struct s3_ctx *c, bool head)
 		if (e != ERR_NO_SUCH_KEY)
 			break;
 	}
+	if (e == ERR_NO_SUCH_KEY && c->auth.who.type != PT_ROOT) {
+		/* Whether a key exists is itself listing information: without
+		 * s3:ListBucket the answer is 403, as AWS gives it. */
+		char arn[META_NAME_MAX + 16];
+		s3_resource_arn(c->bucket, NULL, arn, sizeof arn);
+		if (authz_s3(c, "s3:ListBucket", arn) != ERR_OK)
+			e = ERR_ACCESS_DENIED;
+	}
 	if (e)
 		goto out;
 	if ((e = cond_check(c->r, "", o.etag, o.mtime_ms))) {
