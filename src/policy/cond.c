@@ -626,11 +626,11 @@ pred(const struct ev *ev, const struct cond *c, const char *v)
  *  - present: each request value is tested against the policy values
  *    (OR'ed; NOR'ed for a negated operator); without a set prefix one
  *    matching value suffices, ForAllValues needs every value to. */
-bool
-cond_eval(const struct ev *ev, const struct cond *c)
+/* The decision for one key, given its request values. */
+static bool
+decide_values(const struct ev *ev, const struct cond *c, const char **vals, size_t n)
 {
-	const char *vals[POL_MAX_VALS];
-	size_t n = ev_values(ev, c->key, c->kc, vals, POL_MAX_VALS), i;
+	size_t i;
 	bool all;
 
 	if (c->op == COP_NULL) {
@@ -659,4 +659,40 @@ cond_eval(const struct ev *ev, const struct cond *c)
 			return true;
 	}
 	return all;
+}
+
+/* One key of one operator. AWS's rules, in order:
+ *  - Null: "true" holds when the key is absent, "false" when present;
+ *  - an absent key: ...IfExists is true; ForAllValues is true ("also returns
+ *    true if there are no context keys in the request"); ForAnyValue is
+ *    false; otherwise a negated operator (StringNotLike, ArnNotLike...) is
+ *    true and any other false;
+ *  - present: each request value is tested against the policy values
+ *    (OR'ed; NOR'ed for a negated operator); without a set prefix one
+ *    matching value suffices, ForAllValues needs every value to.
+ * Every value of a multivalued key is read: skipping some could let a
+ * ForAllValues allow, or a ForAnyValue deny miss, what the rest hold. */
+bool
+cond_eval(const struct ev *ev, const struct cond *c, bool deny)
+{
+	const char *vals[POL_MAX_VALS + 1], **heap = NULL;
+	size_t n = ev_values(ev, c->key, c->kc, vals, POL_MAX_VALS + 1), cap;
+	bool r;
+
+	if (n <= POL_MAX_VALS)
+		return decide_values(ev, c, vals, n);
+	/* Rare: a key with very many values. */
+	for (cap = 4 * POL_MAX_VALS; cap <= POL_MAX_VALS_HEAP; cap *= 4) {
+		free(heap);
+		if (!(heap = malloc((cap + 1) * sizeof *heap)))
+			return deny;
+		n = ev_values(ev, c->key, c->kc, heap, cap + 1);
+		if (n <= cap) {
+			r = decide_values(ev, c, heap, n);
+			free(heap);
+			return r;
+		}
+	}
+	free(heap);
+	return deny;
 }

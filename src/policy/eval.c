@@ -133,7 +133,7 @@ stmt_match(const struct pol *p, const struct stmt *st, const struct ev *ev, bool
 	if (p->kind != POL_IDENTITY && st->has_principal && !principal_match(st, ev, direct))
 		return false;
 	for (i = 0; i < st->nconds; i++)
-		if (!cond_eval(ev, &st->conds[i]))
+		if (!cond_eval(ev, &st->conds[i], st->effect == POL_DENY))
 			return false;
 	return true;
 }

@@ -15,7 +15,8 @@
 #define POL_MAX_DOC        (128 * 1024) /* bytes of JSON */
 #define POL_MAX_STMTS      1000         /* statements per document */
 #define POL_MAX_STR        4096         /* bytes in one string element */
-#define POL_MAX_VALS       64           /* request values read per condition key */
+#define POL_MAX_VALS       64           /* request values read per key without allocating */
+#define POL_MAX_VALS_HEAP  4096         /* ... and at most, on the heap */
 #define POL_SUBST_MAX      8192         /* a value after variable substitution */
 
 /* ---- arena: one policy, one allocation lifetime ---- */
@@ -189,7 +190,10 @@ bool cond_op_parse(const char *name, struct cond *c);
  * text is not a value of the operator's type. */
 bool cond_value_compile(struct arena *a, const struct cond *c, const char *v, size_t n,
 			bool vars, struct cval *out);
-bool cond_eval(const struct ev *ev, const struct cond *c);
+/* deny: the statement's effect is Deny. A key with more values than can
+ * be read makes the condition hold for a Deny and fail for an Allow, so
+ * that what cannot be checked is refused either way. */
+bool cond_eval(const struct ev *ev, const struct cond *c, bool deny);
 
 /* Exposed for the value parsers' tests. */
 bool pol_parse_number(const char *s, size_t n, double *out);

@@ -335,7 +335,7 @@ read_object(struct s3_ctx *c, bool head)
 	for (tries = 0; tries < 3; tries++) {
 		meta_object_fini(&o);
 		if ((e = meta_object_get(c->svc->meta, c->bucket, c->key, &o)))
-			goto out;
+			break;
 		if (head)
 			break;
 		e = blob_open_read(c->svc->blobs, o.blob, &fd, &size);

@@ -502,3 +502,64 @@ def test_audit_log(server, s3, bucket):
     assert got[0][0]["userIdentity"]["arn"] == user_arn
     assert a["Credentials"]["SecretAccessKey"] not in got[0][1]
     assert a["Credentials"]["SessionToken"] not in got[0][1]
+
+
+# ---------------------------------------------------------------------------
+# more bucket-policy grammar and presigned URLs
+
+
+def test_bucket_policy_anonymous_list(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="listed.txt", Body=b"1")
+    assert curl(server, "GET", "/%s/" % bucket)[0] == 403
+    s3.put_bucket_policy(Bucket=bucket, Policy=doc(
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:ListBucket",
+         "Resource": "arn:aws:s3:::" + bucket}))
+    st, body = curl(server, "GET", "/%s/?list-type=2" % bucket)
+    assert st == 200 and b"<Key>listed.txt</Key>" in body, (st, body)
+    # listing is not reading
+    assert curl(server, "GET", "/%s/listed.txt" % bucket)[0] == 403
+    assert s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"] is True
+
+
+def test_bucket_policy_not_principal(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"only-a")
+    a = new_iam_user(server, "np-a", policies=[S3_FULL])
+    b = new_iam_user(server, "np-b", policies=[S3_FULL])
+    # as in the NotPrincipal reference: the user and its account are both listed
+    s3.put_bucket_policy(Bucket=bucket, Policy=doc(
+        {"Sid": "OnlyA", "Effect": "Deny",
+         "NotPrincipal": {"AWS": [a.arn, "arn:aws:iam::%s:root" % account_id(server)]},
+         "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % bucket}))
+    assert a.s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"only-a"
+    r = expect_error(b.s3.get_object, 403, "AccessDenied", Bucket=bucket, Key="k")
+    assert r["Error"]["Message"].startswith(explicit_prefix(
+        b.arn, "s3:GetObject", "arn:aws:s3:::%s/k" % bucket, "a resource-based policy")), r["Error"]
+    # other actions are unaffected
+    b.s3.put_object(Bucket=bucket, Key="k2", Body=b"b")
+    s3.delete_bucket_policy(Bucket=bucket)
+
+
+def test_presigned_urls_follow_policies(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="signed.txt", Body=b"presigned")
+    iam = server.client("iam")
+    u = new_iam_user(server, "presign", policies=[S3_FULL])
+    url = u.s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "signed.txt"},
+                                      ExpiresIn=300)
+    path = url[len(server.endpoint):]
+    assert curl(server, "GET", path) == (200, b"presigned")
+    iam.detach_user_policy(UserName=u.name, PolicyArn=S3_FULL)
+    st, body = curl(server, "GET", path)
+    assert st == 403 and b"<Code>AccessDenied</Code>" in body, (st, body)
+    assert ("is not authorized to perform: s3:GetObject").encode() in body, body
+    # a URL presigned with temporary credentials carries the session token
+    role = server.client("iam").create_role(RoleName=unique("presign"), AssumeRolePolicyDocument=doc(
+        {"Effect": "Allow", "Principal": {"AWS": u.arn}, "Action": "sts:AssumeRole"}))["Role"]
+    iam.attach_role_policy(RoleName=role["RoleName"], PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+    c = u.sts.assume_role(RoleArn=role["Arn"], RoleSessionName="presign")["Credentials"]
+    sc = client_as(server, c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+    surl = sc.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "signed.txt"},
+                                     ExpiresIn=300)
+    assert "X-Amz-Security-Token=" in surl
+    assert curl(server, "GET", surl[len(server.endpoint):]) == (200, b"presigned")
+    purl = sc.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "nope.txt"}, ExpiresIn=300)
+    assert curl(server, "PUT", purl[len(server.endpoint):], data=b"x")[0] == 403

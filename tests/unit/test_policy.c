@@ -425,6 +425,14 @@ static const struct ecase ecases[] = {
 	{R_V2008, POL_IDENTITY, POL08("{'Effect':'Allow','Action':'s3:*','Resource':'*','Condition':{'StringEquals':{'s3:prefix':'${aws:username}'}}}"), GET, OBJ, ALICE, "s3:prefix=alice", POL_NONE, -1},
 	{R_V2008, POL_IDENTITY, POL08("{'Effect':'Allow','Action':'s3:*','Resource':'*','Condition':{'StringEquals':{'s3:prefix':'${aws:username}'}}}"), GET, OBJ, ALICE, "s3:prefix=${aws:username}", POL_ALLOW, 0},
 	C(R_VAR, "{'ArnEquals':{'aws:SourceArn':'arn:aws:s3:::${aws:username}-bucket'}}", ALICE, "aws:SourceArn=arn:aws:s3:::alice-bucket", POL_ALLOW),
+	{R_VAR, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${oops'")), GET, "arn:aws:s3:::b/${oops", ALICE, "", POL_ALLOW, 0},
+	{R_VAR, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/a\\\\b*'")), GET, "arn:aws:s3:::b/a\\bc", ALICE, "", POL_ALLOW, 0},
+	{R_VAR_ESC, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${?}*'")), GET, "arn:aws:s3:::b/?x", ALICE, "", POL_ALLOW, 0},
+	{R_VAR_ESC, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${?}*'")), GET, "arn:aws:s3:::b/xx", ALICE, "", POL_NONE, -1},
+	{R_VAR_DEF, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${aws:username,\'x*\'}'")), GET, "arn:aws:s3:::b/xyz", SESS, "", POL_NONE, -1},
+	{R_VAR_DEF, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${aws:username,\'x*\'}'")), GET, "arn:aws:s3:::b/x*", SESS, "", POL_ALLOW, 0},
+	C(R_DATE, "{'DateGreaterThan':{'aws:CurrentTime':'2024-06-01T17:00:00+05:30'}}", ALICE, "aws:CurrentTime=2024-06-01T11:31:00Z", POL_ALLOW),
+	C(R_NUM, "{'NumericLessThan':{'s3:max-keys':2.5}}", ALICE, "s3:max-keys=2", POL_ALLOW),
 	C(R_VAR, "{'Bool':{'aws:SecureTransport':'${test:flag}'}}", ALICE, "aws:SecureTransport=true;test:flag=true", POL_ALLOW),
 
 	/* -- Principal (bucket policies) -- */
@@ -889,6 +897,44 @@ test_long_substitution(void **state)
 	pol_free(p);
 }
 
+/* A key with many values: n copies of "ok", then one "bad". */
+static size_t
+many_values(void *cb, const char *key, const char **vals, size_t max)
+{
+	size_t n = *(size_t *)cb, i;
+
+	if (strcasecmp(key, "aws:TagKeys") != 0)
+		return 0;
+	for (i = 0; i < n + 1 && i < max; i++)
+		vals[i] = i < n ? "ok" : "bad";
+	return i;
+}
+
+/* Every value of a multivalued key counts (Set operators: "each value in
+ * the request"), however many there are; past what can be read at all, an
+ * Allow does not apply and a Deny does. */
+static void
+test_many_values(void **state)
+{
+	struct pol *allow = must_parse(COND("{'ForAllValues:StringEquals':{'aws:TagKeys':'ok'}}"), POL_IDENTITY);
+	struct pol *deny = must_parse(POL(ALLOW("'*'", ANY) ",{'Effect':'Deny','Action':'*','Resource':'*',"
+				       "'Condition':{'ForAnyValue:StringEquals':{'aws:TagKeys':'bad'}}}"),
+				   POL_IDENTITY);
+	static const size_t counts[] = {0, 10, 63, 64, 65, 100, 1000, 5000};
+	struct pol_request rq;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		n = counts[i];
+		rq = (struct pol_request){GET, OBJ, &principals[ALICE], many_values, &n};
+		assert_int_equal(pol_eval(allow, &rq, NULL), POL_NONE);
+		assert_int_equal(pol_eval(deny, &rq, NULL), POL_DENY);
+	}
+	pol_free(allow);
+	pol_free(deny);
+}
+
 /* Random damage to valid documents: any outcome but a crash (ASan/UBSan). */
 static void
 test_mutations(void **state)
@@ -983,6 +1029,7 @@ main(void)
 		cmocka_unit_test(test_glob_no_blowup),
 		cmocka_unit_test(test_statements_and_limits),
 		cmocka_unit_test(test_long_substitution),
+		cmocka_unit_test(test_many_values),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_eval_cost),
 	};
