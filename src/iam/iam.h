@@ -32,6 +32,12 @@ struct iam_policies {
 };
 enum err iam_identity_policies(struct meta *m, const struct principal *who, struct iam_policies *out);
 void iam_policies_free(struct iam_policies *p);
+/* The tags of the principal a set from iam_identity_policies belongs to
+ * (the user's; the role's for a session), for aws:PrincipalTag/<key>:
+ * the value of key (matched without regard to case, as AWS matches tag
+ * keys), or NULL. Loaded and cached with the policies: no extra read.
+ * Borrowed from p until iam_policies_free. */
+const char *iam_policies_tag(const struct iam_policies *p, const char *key);
 
 /* A managed policy's default version, parsed: AWS-managed built-ins
  * (arn:aws:iam::aws:policy/AdministratorAccess, AmazonS3FullAccess,

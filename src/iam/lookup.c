@@ -2,10 +2,12 @@
  * policies of a principal, parsed and cached across requests until the IAM
  * generation moves; managed policies for STS session policies; users and
  * roles for authentication and AssumeRole. Never writes the store. */
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "core/log.h"
 #include "iam/api.h"
 
@@ -26,6 +28,7 @@ struct pset {
 	char **ids;               /* policy names, for the simulator */
 	char **docs;              /* the documents' text, for the simulator */
 	const char **types;       /* AWS's SourcePolicyType */
+	json_t *tags;             /* the principal's tags, or NULL */
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -51,6 +54,7 @@ pset_free(struct pset *s)
 	free(s->ids);
 	free(s->docs);
 	free(s->types);
+	json_decref(s->tags);
 	free(s);
 }
 
@@ -200,6 +204,8 @@ build(struct meta *m, enum iamdb_kind kind, const char *account, const char *nam
 	}
 	if (e || (e = add_entity(m, s, kind, account, &ent)))
 		goto out;
+	if (ent.tags)
+		s->tags = json_loads(ent.tags, 0, NULL);
 	if (kind == IAMDB_USER) {
 		if ((e = iamdb_user_groups(m, account, ent.name, &groups)))
 			goto out;
@@ -323,6 +329,23 @@ iam_policy_source(const struct iam_policies *p, size_t i, const char **id, const
 	*id = s && i < s->n ? s->ids[i] : "";
 	*doc = s && i < s->n ? s->docs[i] : "";
 	*type = s && i < s->n ? s->types[i] : "none";
+}
+
+const char *
+iam_policies_tag(const struct iam_policies *p, const char *key)
+{
+	const struct pset *s = p ? p->hold : NULL;
+	size_t i;
+
+	if (!s || !s->tags)
+		return NULL;
+	for (i = 0; i < json_array_size(s->tags); i++) {
+		json_t *t = json_array_get(s->tags, i);
+		const char *k = json_string_value(json_object_get(t, "Key"));
+		if (k && strcasecmp(k, key) == 0)
+			return json_string_value(json_object_get(t, "Value"));
+	}
+	return NULL;
 }
 
 void
