@@ -510,3 +510,26 @@ def test_unknown_action_and_version(server):
     assert r.xml.findtext("Error/Type") == "Sender"
     assert r.xml.findtext("Error/Code") == "NoSuchEntity"
     assert r.xml.findtext("RequestId")
+
+
+def test_delegated_iam_admin(server):
+    """A user with IAMFullAccess administers IAM but has no S3 access; one with
+    IAMReadOnlyAccess can look but not change."""
+    admin = new_iam_user(server, "iamadmin", policies=["arn:aws:iam::aws:policy/IAMFullAccess"])
+    name = unique("made-by-admin")
+    made = admin.iam.create_user(UserName=name)["User"]
+    assert made["Arn"].endswith(":user/" + name)
+    k = admin.iam.create_access_key(UserName=name)["AccessKey"]
+    admin.iam.attach_user_policy(UserName=name, PolicyArn=S3_FULL)
+    client_as(server, k["AccessKeyId"], k["SecretAccessKey"]).list_buckets()
+    r = expect_error(admin.s3.list_buckets, 403, "AccessDenied")
+    assert "s3:ListAllMyBuckets" in r["Error"]["Message"]
+    ro = new_iam_user(server, "iamro", policies=["arn:aws:iam::aws:policy/IAMReadOnlyAccess"])
+    assert ro.iam.get_user(UserName=name)["User"]["UserName"] == name
+    assert [p["PolicyArn"] for p in ro.iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]] == [S3_FULL]
+    r = expect_error(ro.iam.delete_access_key, 403, "AccessDenied", UserName=name, AccessKeyId=k["AccessKeyId"])
+    assert r["Error"]["Message"].startswith(
+        "User: %s is not authorized to perform: iam:DeleteAccessKey on resource: " % ro.arn), r["Error"]
+    # nor may it raise its own permissions
+    expect_error(ro.iam.attach_user_policy, 403, "AccessDenied", UserName=ro.name,
+                 PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
