@@ -101,8 +101,18 @@ resource_match(const struct stmt *st, const struct ev *ev)
 	return st->not_resource && !invalid;
 }
 
+static uint8_t
+grant_of(uint8_t kind)
+{
+	switch (kind) {
+	case PR_ACCOUNT: return G_ACCOUNT;
+	case PR_ROLE: return G_ROLE;
+	default: return G_DIRECT;
+	}
+}
+
 static bool
-principal_match(const struct stmt *st, const struct ev *ev, bool *direct)
+principal_match(const struct stmt *st, const struct ev *ev, uint8_t *grant)
 {
 	bool found = false;
 	size_t i;
@@ -112,25 +122,25 @@ principal_match(const struct stmt *st, const struct ev *ev, bool *direct)
 	for (i = 0; i < st->nprincipals; i++) {
 		if (prin_match(&st->principals[i], ev->who)) {
 			found = true;
-			if (!direct)
+			if (!grant)
 				break;
-			if (st->principals[i].kind == PR_SESSION)
-				*direct = true;
+			if (grant_of(st->principals[i].kind) > *grant)
+				*grant = grant_of(st->principals[i].kind);
 		}
 	}
 	return found;
 }
 
 bool
-stmt_match(const struct pol *p, const struct stmt *st, const struct ev *ev, bool *direct)
+stmt_match(const struct pol *p, const struct stmt *st, const struct ev *ev, uint8_t *grant)
 {
 	size_t i;
 
-	if (direct)
-		*direct = false;
+	if (grant)
+		*grant = G_NONE;
 	if (!action_match(st, ev) || !resource_match(st, ev))
 		return false;
-	if (p->kind != POL_IDENTITY && st->has_principal && !principal_match(st, ev, direct))
+	if (p->kind != POL_IDENTITY && st->has_principal && !principal_match(st, ev, grant))
 		return false;
 	for (i = 0; i < st->nconds; i++)
 		if (!cond_eval(ev, &st->conds[i], st->effect == POL_DENY))
@@ -186,11 +196,16 @@ pol_eval(const struct pol *p, const struct pol_request *rq, struct pol_hit *hit)
 	return e;
 }
 
-/* Does an Allow in this resource policy name the session itself? AWS:
- * a resource policy that names the session ARN grants "in addition to" the
- * session policies; one naming the role or account is limited by them. */
+struct found {
+	const struct pol_ref *ref;
+	struct pol_hit hit;
+};
+
+/* The first Allow in the resource policies that grants at least min (see
+ * enum grant). */
 static bool
-allows_session_directly(const struct pol_ref *refs, size_t n, const struct ev *ev)
+resource_grant(const struct pol_ref *refs, size_t n, const struct ev *ev, uint8_t min,
+	       struct found *out)
 {
 	size_t r, i;
 
@@ -198,20 +213,18 @@ allows_session_directly(const struct pol_ref *refs, size_t n, const struct ev *e
 		const struct pol *p = refs[r].pol;
 
 		for (i = 0; p && i < p->n; i++) {
-			bool direct = false;
+			const struct stmt *st = &p->stmts[i];
+			uint8_t g = G_NONE;
 
-			if (p->stmts[i].effect == POL_ALLOW && stmt_match(p, &p->stmts[i], ev, &direct) &&
-			    direct)
+			if (st->effect == POL_ALLOW && stmt_match(p, st, ev, &g) && g >= min) {
+				out->ref = &refs[r];
+				out->hit = (struct pol_hit){POL_ALLOW, (int)i, st->sid};
 				return true;
+			}
 		}
 	}
 	return false;
 }
-
-struct found {
-	const struct pol_ref *ref;
-	struct pol_hit hit;
-};
 
 /* Evaluates a set; stops at the first explicit Deny (returned in *deny),
  * remembers the first Allow (in *allow). */
@@ -303,13 +316,19 @@ pol_authorize(const struct pol_ref *identity, size_t ni, bool has_session,
 			decide(out, true, SRC_IDENTITY, &id);
 		return;
 	}
-	/* 3. A resource policy allowing this principal. */
-	if (res.ref && (!has_session || ses.ref || allows_session_directly(resource, nr, &ev))) {
+	/* 3. A resource policy naming this principal: the user or session
+	 * itself, or everyone, grants outright; the role grants its sessions
+	 * within their session policies; the account only delegates to the
+	 * identity side, already decided above. */
+	if (res.ref && resource_grant(resource, nr, &ev, session_ok ? G_ROLE : G_DIRECT, &res)) {
 		decide(out, true, SRC_RESOURCE, &res);
 		return;
 	}
 
-	/* 4. Implicit deny; say which side was missing when the session
-	 * policies are what refused. */
-	decide(out, false, has_session && (identity_ok || res.ref) ? SRC_SESSION : SRC_NONE, NULL);
+	/* 4. Implicit deny; say when the session policies are what refused. */
+	decide(out, false,
+	       has_session && (identity_ok || (res.ref && resource_grant(resource, nr, &ev, G_ROLE, &res)))
+		   ? SRC_SESSION
+		   : SRC_NONE,
+	       NULL);
 }

@@ -227,10 +227,17 @@ struct pol {
 	size_t n;
 };
 
+/* What a resource-policy Allow grants, by the Principal entry that named
+ * the caller (Policy evaluation logic, Principal, Session policies):
+ *  G_ACCOUNT: the account ("123456789012", ":root") delegates to the
+ *             account's identity policies and grants nothing by itself;
+ *  G_ROLE:    the role ARN grants its sessions, within session policies;
+ *  G_DIRECT:  the user ARN, the session ARN or "*" grant outright. */
+enum grant { G_NONE, G_ACCOUNT, G_ROLE, G_DIRECT };
+
 /* Matches one statement (action, resource, principal, conditions). When
- * direct is non-NULL it is set to whether the Principal entry that matched
- * names the session itself (an assumed-role ARN): such a resource-policy
- * grant is not narrowed by session policies. */
-bool stmt_match(const struct pol *p, const struct stmt *st, const struct ev *ev, bool *direct);
+ * grant is non-NULL it receives the strongest grant among the Principal
+ * entries that matched (G_NONE for statements without a Principal). */
+bool stmt_match(const struct pol *p, const struct stmt *st, const struct ev *ev, uint8_t *grant);
 
 #endif

@@ -429,8 +429,8 @@ static const struct ecase ecases[] = {
 	{R_VAR, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/a\\\\b*'")), GET, "arn:aws:s3:::b/a\\bc", ALICE, "", POL_ALLOW, 0},
 	{R_VAR_ESC, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${?}*'")), GET, "arn:aws:s3:::b/?x", ALICE, "", POL_ALLOW, 0},
 	{R_VAR_ESC, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${?}*'")), GET, "arn:aws:s3:::b/xx", ALICE, "", POL_NONE, -1},
-	{R_VAR_DEF, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${aws:username,\'x*\'}'")), GET, "arn:aws:s3:::b/xyz", SESS, "", POL_NONE, -1},
-	{R_VAR_DEF, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${aws:username,\'x*\'}'")), GET, "arn:aws:s3:::b/x*", SESS, "", POL_ALLOW, 0},
+	{R_VAR_DEF, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${aws:username,\\'x*\\'}'")), GET, "arn:aws:s3:::b/xyz", SESS, "", POL_NONE, -1},
+	{R_VAR_DEF, POL_IDENTITY, POL(ALLOW("'s3:*'", "'arn:aws:s3:::b/${aws:username,\\'x*\\'}'")), GET, "arn:aws:s3:::b/x*", SESS, "", POL_ALLOW, 0},
 	C(R_DATE, "{'DateGreaterThan':{'aws:CurrentTime':'2024-06-01T17:00:00+05:30'}}", ALICE, "aws:CurrentTime=2024-06-01T11:31:00Z", POL_ALLOW),
 	C(R_NUM, "{'NumericLessThan':{'s3:max-keys':2.5}}", ALICE, "s3:max-keys=2", POL_ALLOW),
 	C(R_VAR, "{'Bool':{'aws:SecureTransport':'${test:flag}'}}", ALICE, "aws:SecureTransport=true;test:flag=true", POL_ALLOW),
@@ -647,6 +647,7 @@ struct acase {
 #define R_AUTH_SES "AWS: session policies limit identity permissions; the effective permissions are the intersection (Session policies)"
 #define R_AUTH_SESARN "AWS: a resource-based policy naming the session ARN grants in addition to session policies (Session policies)"
 #define R_AUTH_ANON "AWS: anonymous requests are allowed only by resource-based policies (S3 bucket policies)"
+#define R_AUTH_ACCT "AWS: an account principal delegates to the account's identity policies (Principal: AWS account principals)"
 #define R_AUTH_ROOT "AWS: the root user has full access unless explicitly denied by a resource policy (Policy evaluation logic)"
 
 #define ID_ALLOW POL("{'Sid':'Get','Effect':'Allow','Action':'s3:GetObject','Resource':'*'}")
@@ -691,7 +692,15 @@ static const struct acase acases[] = {
 	{R_AUTH_SESARN, {NULL}, true, {SES_OTHER}, {RES(P_SESS, "Allow")}, SESS2, false, false, SRC_NONE, NULL, -1, NULL},
 	{R_AUTH_RES, {NULL}, false, {NULL}, {RES(P_ROLE, "Allow")}, SESS, true, false, SRC_RESOURCE, "res0", 0, "B"},
 	{R_AUTH_RES, {NULL}, false, {NULL}, {RES(P_ACCT, "Allow")}, OTHER, false, false, SRC_NONE, NULL, -1, NULL},
-	{R_AUTH_RES, {NULL}, false, {NULL}, {RES(P_ALICE, "Allow"), RES(P_ACCT, "Allow")}, BOB, true, false, SRC_RESOURCE, "res1", 0, "B"},
+	{R_AUTH_RES, {NULL}, false, {NULL}, {RES(P_ALICE, "Allow"), RES("'*'", "Allow")}, BOB, true, false, SRC_RESOURCE, "res1", 0, "B"},
+	{R_AUTH_ACCT, {NULL}, false, {NULL}, {RES(P_ALICE, "Allow"), RES(P_ACCT, "Allow")}, BOB, false, false, SRC_NONE, NULL, -1, NULL},
+	{R_AUTH_ACCT, {NULL}, false, {NULL}, {RES(P_ACCT, "Allow")}, ALICE, false, false, SRC_NONE, NULL, -1, NULL},
+	{R_AUTH_ACCT, {ID_ALLOW}, false, {NULL}, {RES(P_ACCT, "Allow")}, ALICE, true, false, SRC_IDENTITY, "id0", 0, "Get"},
+	{R_AUTH_ACCT, {NULL}, true, {SES_ALLOW}, {RES(P_ACCT, "Allow")}, SESS, false, false, SRC_NONE, NULL, -1, NULL},
+	{R_AUTH_ACCT, {NULL}, false, {NULL}, {RES(P_ACCT, "Allow")}, ROOT, true, false, SRC_ROOT, NULL, -1, NULL},
+	{R_AUTH_SESARN, {NULL}, true, {SES_OTHER}, {RES("'*'", "Allow")}, SESS, true, false, SRC_RESOURCE, "res0", 0, "B"},
+	{R_AUTH_SES, {NULL}, true, {SES_OTHER}, {RES(P_ROLE, "Allow"), RES(P_SESS, "Allow")}, SESS, true, false, SRC_RESOURCE, "res1", 0, "B"},
+	{R_AUTH_RES, {NULL}, false, {NULL}, {POL("{'Sid':'Two','Effect':'Allow','Principal':{'AWS':['" ACCT "','arn:aws:iam::" ACCT ":user/alice']},'Action':'s3:*','Resource':'*'}")}, ALICE, true, false, SRC_RESOURCE, "res0", 0, "Two"},
 };
 
 static struct pol *
