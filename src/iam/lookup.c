@@ -396,6 +396,16 @@ out:
 	return ERR_OK;
 }
 
+/* Copies what is known to fit (checked by the caller), cutting if not. */
+static void
+copy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 enum err
 iam_role_get(struct meta *m, const char *account, const char *name, struct iam_role *out)
 {
@@ -410,11 +420,11 @@ iam_role_get(struct meta *m, const char *account, const char *name, struct iam_r
 		iamdb_entity_fini(&r);
 		return ERR_INTERNAL;
 	}
-	snprintf(out->account, sizeof out->account, "%s", r.account);
-	snprintf(out->name, sizeof out->name, "%s", r.name);
-	snprintf(out->path, sizeof out->path, "%s", r.path);
-	snprintf(out->id, sizeof out->id, "%s", r.id);
-	snprintf(out->arn, sizeof out->arn, "%s", r.arn);
+	copy(out->account, sizeof out->account, r.account);
+	copy(out->name, sizeof out->name, r.name);
+	copy(out->path, sizeof out->path, r.path);
+	copy(out->id, sizeof out->id, r.id);
+	copy(out->arn, sizeof out->arn, r.arn);
 	out->max_session_s = r.max_session_s;
 	out->trust_policy = r.trust_policy;
 	r.trust_policy = NULL;
@@ -445,11 +455,11 @@ iam_user_get(struct meta *m, const char *account, const char *name, struct iam_u
 		iamdb_entity_fini(&u);
 		return ERR_INTERNAL;
 	}
-	snprintf(out->account, sizeof out->account, "%s", u.account);
-	snprintf(out->name, sizeof out->name, "%s", u.name);
-	snprintf(out->path, sizeof out->path, "%s", u.path);
-	snprintf(out->id, sizeof out->id, "%s", u.is_root ? u.account : u.id);
-	snprintf(out->arn, sizeof out->arn, "%s", u.arn);
+	copy(out->account, sizeof out->account, u.account);
+	copy(out->name, sizeof out->name, u.name);
+	copy(out->path, sizeof out->path, u.path);
+	copy(out->id, sizeof out->id, u.is_root ? u.account : u.id);
+	copy(out->arn, sizeof out->arn, u.arn);
 	out->is_root = u.is_root;
 	iamdb_entity_fini(&u);
 	return ERR_OK;
