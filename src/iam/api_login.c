@@ -17,13 +17,14 @@
 #define PW_P 1
 #define PW_SALT 16
 #define PW_HASH 32
-#define PW_MIN 8       /* the default password policy's minimum length */
+#define PW_MIN 8       /* AWS's default password policy: 8 characters, 3 classes */
 #define PW_MAX 128
 
 static enum err
 check_password(struct query_ctx *c, const char *param, const char *pw)
 {
 	const unsigned char *p;
+	unsigned classes = 0;
 
 	/* values are never quoted back: they are passwords */
 	if (strlen(pw) > PW_MAX || !*pw) {
@@ -42,6 +43,16 @@ check_password(struct query_ctx *c, const char *param, const char *pw)
 		}
 	if (strlen(pw) < PW_MIN) {
 		query_error_msg(c, "Password should have a minimum length of %d", PW_MIN);
+		return ERR_IAM_PASSWORD_POLICY;
+	}
+	/* AWS's default policy: at least three of upper case, lower case,
+	 * digits and symbols */
+	for (p = (const unsigned char *)pw; *p; p++)
+		classes |= *p >= 'A' && *p <= 'Z' ? 1 : *p >= 'a' && *p <= 'z' ? 2 :
+			   *p >= '0' && *p <= '9' ? 4 : 8;
+	if (__builtin_popcount(classes) < 3) {
+		query_error_msg(c, "Password should include at least three of: upper case letters, "
+				   "lower case letters, numbers and symbols");
 		return ERR_IAM_PASSWORD_POLICY;
 	}
 	return ERR_OK;
