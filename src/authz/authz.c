@@ -20,6 +20,7 @@ struct ctxinfo {
 	const struct principal *who;
 	const struct req *r;
 	const struct s3_ctx *s3; /* NULL for IAM/STS */
+	const struct iam_policies *ip; /* the principal's, for aws:PrincipalTag/<key> */
 	char now_iso[32], epoch[24];
 };
 
@@ -73,8 +74,8 @@ ctx_values(void *cb, const char *key, const char **vals, size_t max)
 			return one(vals, max, principal_type(w));
 		if (strcasecmp(k, "MultiFactorAuthPresent") == 0)
 			return one(vals, max, "false");
-		if (strcasecmp(k, "TokenIssueTime") == 0)
-			return 0;
+		if (strncasecmp(k, "PrincipalTag/", 13) == 0)
+			return one(vals, max, ci->ip ? iam_policies_tag(ci->ip, k + 13) : NULL);
 		return 0;
 	}
 	if (ci->s3 && strncasecmp(key, "s3:", 3) == 0) {
@@ -109,6 +110,7 @@ ctx_init(struct ctxinfo *ci, const struct principal *who, const struct req *r,
 	ci->who = who;
 	ci->r = r;
 	ci->s3 = s3;
+	ci->ip = NULL;
 	fmt_iso8601(ms, ci->now_iso);
 	memcpy(ci->now_iso + 19, "Z", 2);
 	snprintf(ci->epoch, sizeof ci->epoch, "%lld", (long long)(ms / 1000));
@@ -226,6 +228,7 @@ decide(struct meta *m, struct req *r, const struct principal *w, const struct s3
 		session_load(m, w, &sp);
 	}
 	ctx_init(&ci, w, r, s3);
+	ci.ip = &ip;
 	pp = (struct pol_principal){w->type, w->type == PT_ANONYMOUS ? NULL : w->account,
 				    w->type == PT_ANONYMOUS ? NULL : w->arn,
 				    w->type == PT_ASSUMED_ROLE ? w->role_arn : NULL,

@@ -147,6 +147,25 @@ query_authorize(struct query_ctx *c, const char *action, const char *resource)
 
 /* ---- the http side ---- */
 
+/* Form decoding: '+' is a space, and only an unencoded '+' (so "%2B" stays
+ * a plus sign). */
+static enum err
+form_decode(struct buf *out, const char *s, size_t n)
+{
+	char *tmp = strndup(s, n), *p;
+	enum err e;
+
+	if (!tmp)
+		return ERR_NOMEM;
+	for (p = tmp; *p; p++)
+		if (*p == '+')
+			*p = ' ';
+	e = uri_decode(out, tmp, strlen(tmp));
+	crypto_wipe(tmp, n);
+	free(tmp);
+	return e;
+}
+
 /* Adds the pairs of a form-encoded string ("a=1&b=2", '+' is a space). */
 static enum err
 parse_form(struct query_ctx *c, const char *s, size_t n)
@@ -161,7 +180,6 @@ parse_form(struct query_ctx *c, const char *s, size_t n)
 		const char *amp = memchr(s, '&', (size_t)(end - s)), *stop = amp ? amp : end;
 		const char *eq = memchr(s, '=', (size_t)(stop - s));
 		const char *kend = eq ? eq : stop;
-		char *p;
 
 		if (stop > s) {
 			if (c->nargs >= QUERY_MAX_ARGS) {
@@ -170,17 +188,11 @@ parse_form(struct query_ctx *c, const char *s, size_t n)
 			}
 			buf_reset(&k);
 			buf_reset(&v);
-			if (uri_decode(&k, s, (size_t)(kend - s)) ||
-			    (eq && uri_decode(&v, eq + 1, (size_t)(stop - eq - 1)))) {
+			if (form_decode(&k, s, (size_t)(kend - s)) ||
+			    (eq && form_decode(&v, eq + 1, (size_t)(stop - eq - 1)))) {
 				e = ERR_IAM_MALFORMED_QUERY;
 				break;
 			}
-			for (p = k.p; p && *p; p++)
-				if (*p == '+')
-					*p = ' ';
-			for (p = v.p; p && *p; p++)
-				if (*p == '+')
-					*p = ' ';
 			c->args[c->nargs].k = strdup(k.p ? k.p : "");
 			c->args[c->nargs].v = strdup(v.p ? v.p : "");
 			if (!c->args[c->nargs].k || !c->args[c->nargs].v) {

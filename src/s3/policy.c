@@ -4,11 +4,66 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "core/timefmt.h"
 #include "policy/policy.h"
 #include "s3/s3.h"
 
 #define BUCKET_POLICY_MAX (20 * 1024)
+
+/* Values of a string-or-array element. */
+static size_t
+str_values(json_t *v, const char **out, size_t max)
+{
+	size_t n = 0, i;
+	json_t *x;
+
+	if (json_is_string(v) && max)
+		out[n++] = json_string_value(v);
+	else if (json_is_array(v))
+		json_array_foreach(v, i, x)
+			if (json_is_string(x) && n < max)
+				out[n++] = json_string_value(x);
+	return n;
+}
+
+/* What AWS checks beyond the grammar: a bucket's policy speaks only of S3
+ * actions and of this bucket and its objects. msg gets AWS's words. */
+static const char *
+bucket_scope_error(const char *doc, const char *bucket)
+{
+	json_t *j = json_loads(doc, 0, NULL), *stmts, *st;
+	const char *err = NULL, *vals[64];
+	char b[META_NAME_MAX + 16];
+	size_t i, k, n, bl;
+
+	if (!j)
+		return NULL; /* the parser has already answered */
+	bl = (size_t)snprintf(b, sizeof b, "arn:aws:s3:::%s", bucket);
+	stmts = json_object_get(j, "Statement");
+	if (json_is_object(stmts)) {
+		json_t *arr = json_array();
+		json_array_append(arr, stmts);
+		stmts = arr;
+	} else {
+		json_incref(stmts);
+	}
+	json_array_foreach(stmts, i, st) {
+		n = str_values(json_object_get(st, "Action"), vals, 64);
+		n += str_values(json_object_get(st, "NotAction"), vals + n, 64 - n);
+		for (k = 0; k < n && !err; k++)
+			if (strcmp(vals[k], "*") != 0 && strncasecmp(vals[k], "s3:", 3) != 0)
+				err = "Policy has invalid action";
+		n = str_values(json_object_get(st, "Resource"), vals, 64);
+		n += str_values(json_object_get(st, "NotResource"), vals + n, 64 - n);
+		for (k = 0; k < n && !err; k++)
+			if (strncmp(vals[k], b, bl) != 0 || (vals[k][bl] && vals[k][bl] != '/'))
+				err = "Policy has invalid resource";
+	}
+	json_decref(stmts);
+	json_decref(j);
+	return err;
+}
 
 enum err
 s3_put_bucket_policy(struct s3_ctx *c)
@@ -33,6 +88,13 @@ s3_put_bucket_policy(struct s3_ctx *c)
 	pol_free(p);
 	if (e)
 		return ERR_S3_MALFORMED_POLICY;
+	{
+		const char *scope = bucket_scope_error(c->xml.p, c->bucket);
+		if (scope) {
+			req_error_detail(c->r, scope, NULL, NULL);
+			return ERR_S3_MALFORMED_POLICY;
+		}
+	}
 	if ((e = meta_bucket_policy_put(c->svc->meta, c->bucket, c->xml.p, now_ms())))
 		return e;
 	c->r->status = 204;

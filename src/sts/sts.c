@@ -74,10 +74,11 @@ get_session_token(struct query_ctx *c)
 		query_error_msg(c, "Cannot call GetSessionToken with session credentials");
 		return ERR_IAM_ACCESS_DENIED;
 	}
-	/* Root sessions are limited to an hour, as AWS limits them. */
-	if ((e = query_int(c, "DurationSeconds", 900, w->is_root ? 3600 : 129600,
-			   w->is_root ? 3600 : 43200, &dur)))
+	if ((e = query_int(c, "DurationSeconds", 900, 129600, w->is_root ? 3600 : 43200, &dur)))
 		return e;
+	/* Root sessions last at most an hour: longer requests get an hour, as on AWS. */
+	if (w->is_root && dur > 3600)
+		dur = 3600;
 	memset(&s, 0, sizeof s);
 	if ((e = session_new_keys(&s)))
 		return e;
@@ -123,13 +124,13 @@ no_context(void *cb, const char *key, const char **vals, size_t max)
  * trust policy that names the caller suffices; one that names the account
  * needs the caller's identity policies to allow sts:AssumeRole too. */
 static enum err
-trust_allows(struct query_ctx *c, const struct iam_role *role)
+trust_allows(struct query_ctx *c, const struct iam_role *role, const char *action)
 {
 	const struct principal *w = c->who;
 	struct pol_principal pp = {w->type, w->account, w->arn,
 				   w->type == PT_ASSUMED_ROLE ? w->role_arn : NULL, w->userid,
 				   w->type == PT_USER ? w->user : NULL};
-	struct pol_request rq = {"sts:AssumeRole", role->arn, &pp, no_context, NULL};
+	struct pol_request rq = {action, role->arn, &pp, no_context, NULL};
 	struct pol *trust = NULL;
 	struct pol_hit hit;
 	struct buf msg;
@@ -149,10 +150,10 @@ trust_allows(struct query_ctx *c, const struct iam_role *role)
 		goto denied;
 	if (strstr(role->trust_policy, w->arn))
 		return ERR_OK; /* names the caller itself */
-	return query_authorize(c, "sts:AssumeRole", role->arn);
+	return query_authorize(c, action, role->arn);
 denied:
-	query_error_msg(c, "User: %s is not authorized to perform: sts:AssumeRole on resource: %s",
-			w->arn, role->arn);
+	query_error_msg(c, "User: %s is not authorized to perform: %s on resource: %s", w->arn,
+			action, role->arn);
 	return ERR_IAM_ACCESS_DENIED;
 }
 
@@ -198,10 +199,19 @@ assume_role(struct query_ctx *c)
 				w->arn, arn);
 		return ERR_IAM_ACCESS_DENIED;
 	}
-	if ((e = trust_allows(c, &role)))
+	if ((e = trust_allows(c, &role, "sts:AssumeRole")))
+		goto out;
+	/* Setting a source identity is a permission of its own in the trust policy. */
+	if (src && (e = trust_allows(c, &role, "sts:SetSourceIdentity")))
 		goto out;
 	if ((e = query_int(c, "DurationSeconds", 900, 43200, 3600, &dur)))
 		goto out;
+	if (w->type == PT_ASSUMED_ROLE && dur > 3600) {
+		query_error_msg(c, "The requested DurationSeconds exceeds the 1 hour session limit for "
+				   "roles assumed by role chaining.");
+		e = ERR_IAM_VALIDATION;
+		goto out;
+	}
 	if (dur > role.max_session_s) {
 		query_error_msg(c, "The requested DurationSeconds exceeds the MaxSessionDuration set for "
 				   "this role.");
