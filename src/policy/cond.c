@@ -1,8 +1,7 @@
-/* cond.c - Condition operators (IAM JSON policy elements: Condition
- * operators): string, numeric, date, Bool, BinaryEquals, IP address, ARN and
- * Null, with the ...IfExists suffix and the ForAnyValue:/ForAllValues: set
- * prefixes. Policy values are parsed once at parse time; request values are
- * parsed once per evaluation. No allocation on the evaluation path. */
+/* cond.c - Condition operators: string, numeric, date, Bool, BinaryEquals,
+ * IP address, ARN and Null, with ...IfExists and ForAnyValue:/ForAllValues:.
+ * Policy values are parsed at parse time, request values per evaluation on
+ * the stack (the heap only for a key with more than POL_MAX_VALS values). */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +162,15 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+static int
+mdays(int y, int m)
+{
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : dm[m - 1];
+}
+
 /* AWS date values: the W3C profile of ISO 8601 (YYYY-MM, YYYY-MM-DD,
  * YYYY-MM-DDThh:mm[:ss[.s+]]TZD with TZD Z or +hh:mm/-hh:mm; a missing TZD
  * is UTC) or epoch seconds. An all-digit value is epoch time: that is
@@ -232,7 +240,7 @@ pol_parse_date(const char *s, size_t n, int64_t *ms)
 		if (i != n)
 			return false;
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60 ||
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo) || h > 24 || mi > 59 || sec > 60 ||
 	    (h == 24 && (mi || sec || frac)))
 		return false;
 	*ms = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) - off) * 1000 + frac;

@@ -1,7 +1,7 @@
 /* eval.c - deciding: one policy (pol_eval: explicit deny > allow > none) and
- * a request against all the policies that apply to it (pol_authorize, AWS's
- * "Policy evaluation logic" within one account). Runs on every request:
- * reads the compiled statements only, allocates nothing. */
+ * a request against every policy that applies (pol_authorize, AWS's policy
+ * evaluation logic within one account). On every request's path: reads the
+ * compiled statements; allocates only for a key with very many values. */
 #include <string.h>
 #include "policy/policy_int.h"
 

@@ -1,8 +1,7 @@
-/* parse.c - policy JSON (jansson) → validated, compiled statements: actions
- * lower-cased, resources and condition values split into literal text and
- * variables, numbers, dates, CIDRs and base64 decoded, all in one arena per
- * policy. Grammar and messages follow IAM (identity and trust kinds) and S3
- * (bucket policies). Evaluation is eval.c; nothing here runs per request. */
+/* parse.c - policy JSON (jansson) → validated statements, compiled into one
+ * arena per policy: actions lower-cased, strings split into text and
+ * variables, numbers, dates, CIDRs and base64 decoded. Grammar and messages
+ * follow IAM (identity, trust) and S3 (bucket); nothing here runs per request. */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -109,6 +109,13 @@ struct pol_decision {
 void pol_authorize(const struct pol_ref *identity, size_t ni, bool has_session,
 		   const struct pol_ref *session, size_t ns, const struct pol_ref *resource,
 		   size_t nr, const struct pol_request *rq, struct pol_decision *out);
+/* Step 3 in detail, as AWS words it (Principal; Session policies): a
+ * resource-policy Allow that names the user, the session ARN or "*" grants
+ * outright; one that names the role grants its sessions only where a
+ * session policy (when has_session) allows too; one that names the account
+ * ("123456789012" or :root) delegates to identity policies and grants
+ * nothing by itself. On an implicit deny, out->source is SRC_SESSION when
+ * session policies are what was missing, else SRC_NONE. */
 
 /* Matching helpers, exported for the simulator and tests. */
 /* Case-insensitive glob with '*' and '?' (actions). */

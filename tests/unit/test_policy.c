@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "policy/policy.h"
+#include "policy/policy_int.h" /* the value parsers */
 
 /* ---- principals ---- */
 
@@ -800,6 +801,94 @@ test_match_helpers(void **state)
 	assert_false(pol_match_arn("x", NULL));
 }
 
+/* Condition values: AWS's date forms (W3C ISO 8601 profile or epoch
+ * seconds), decimal numbers, and IPv4/IPv6 addresses with CIDR prefixes. */
+static void
+test_value_parsers(void **state)
+{
+	static const struct {
+		const char *s;
+		bool ok;
+		int64_t ms;
+	} dates[] = {
+		{"2024-06-01T12:00:00Z", true, 1717243200000},
+		{"2024-06-01T12:00:00.123Z", true, 1717243200123},
+		{"2024-06-01T12:00:00.1239Z", true, 1717243200123},
+		{"2024-06-01T14:00:00+02:00", true, 1717243200000},
+		{"2024-06-01T06:30:00-05:30", true, 1717243200000},
+		{"2024-06-01T12:00Z", true, 1717243200000},
+		{"2024-06-01T12:00:00", true, 1717243200000},
+		{"2024-06-01", true, 1717200000000},
+		{"2024-06", true, 1717200000000},
+		{"1717243200", true, 1717243200000},
+		{"0", true, 0},
+		{"1970-01-01T00:00:00Z", true, 0},
+		{"1969-12-31T23:59:59Z", true, -1000},
+		{"2024-02-29T00:00:00Z", true, 1709164800000},
+		{"2024-13-01", false, 0},
+		{"2023-02-29", false, 0},
+		{"2024-04-31", false, 0},
+		{"2024-06-01T25:00:00Z", false, 0},
+		{"2024-06-01T12:00:00+2:00", false, 0},
+		{"2024-06-01 12:00:00", false, 0},
+		{"2024-06-01T12:00:00ZZ", false, 0},
+		{"2024-06-01T12:00:00.Z", false, 0},
+		{"tomorrow", false, 0},
+		{"", false, 0},
+	};
+	static const struct {
+		const char *s;
+		bool ok;
+		double v;
+	} nums[] = {
+		{"10", true, 10}, {"-1.5", true, -1.5}, {"+3", true, 3}, {"0.25", true, 0.25},
+		{"007", true, 7}, {"1e5", false, 0}, {"0x10", false, 0}, {"inf", false, 0},
+		{"nan", false, 0}, {"", false, 0}, {"-", false, 0}, {"1.2.3", false, 0},
+		{" 1", false, 0}, {"1 ", false, 0},
+	};
+	static const struct {
+		const char *s;
+		bool ok;
+		int fam, bits;
+	} nets[] = {
+		{"10.0.0.0/8", true, 4, 8}, {"10.0.0.1", true, 4, 32}, {"0.0.0.0/0", true, 4, 0},
+		{"::/0", true, 6, 0}, {"2001:db8::/32", true, 6, 32}, {"::1", true, 6, 128},
+		{"2001:db8::/129", false, 0, 0}, {"10.0.0.0/33", false, 0, 0}, {"10.0.0.0/", false, 0, 0},
+		{"10.0.0.0/-1", false, 0, 0}, {"10.0.0", false, 0, 0}, {"a.b.c.d", false, 0, 0},
+		{"10.0.0.0/8/8", false, 0, 0}, {"", false, 0, 0},
+	};
+	struct cidr c;
+	int64_t ms;
+	double v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+		bool ok = pol_parse_date(dates[i].s, strlen(dates[i].s), &ms);
+		if (ok != dates[i].ok || (ok && ms != dates[i].ms))
+			fail_msg("date %s: want %d %lld got %d %lld", dates[i].s, dates[i].ok,
+				 (long long)dates[i].ms, ok, ok ? (long long)ms : 0LL);
+	}
+	for (i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		bool ok = pol_parse_number(nums[i].s, strlen(nums[i].s), &v);
+		if (ok != nums[i].ok || (ok && v != nums[i].v))
+			fail_msg("number '%s': want %d got %d", nums[i].s, nums[i].ok, ok);
+	}
+	for (i = 0; i < sizeof nets / sizeof nets[0]; i++) {
+		bool ok = pol_parse_cidr(nets[i].s, strlen(nets[i].s), &c);
+		if (ok != nets[i].ok || (ok && (c.fam != nets[i].fam || c.bits != nets[i].bits)))
+			fail_msg("cidr '%s': want %d got %d", nets[i].s, nets[i].ok, ok);
+	}
+	/* host bits are cleared: 10.1.2.3/8 is 10.0.0.0/8 */
+	assert_true(pol_parse_cidr("10.1.2.3/8", 10, &c));
+	assert_int_equal(c.a[0], 10);
+	assert_int_equal(c.a[1] | c.a[2] | c.a[3], 0);
+	assert_true(pol_parse_cidr("10.1.2.3/12", 11, &c));
+	assert_int_equal(c.a[1], 0);
+	assert_true(pol_parse_cidr("10.31.2.3/12", 12, &c));
+	assert_int_equal(c.a[1], 16);
+}
+
 /* Hostile wildcards stay polynomial: 2000 stars against 8000 characters. */
 static void
 test_glob_no_blowup(void **state)
@@ -1035,6 +1124,7 @@ main(void)
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_authorize_table),
 		cmocka_unit_test(test_match_helpers),
+		cmocka_unit_test(test_value_parsers),
 		cmocka_unit_test(test_glob_no_blowup),
 		cmocka_unit_test(test_statements_and_limits),
 		cmocka_unit_test(test_long_substitution),
