@@ -209,11 +209,15 @@ deny_message(struct req *r, const struct principal *w, const char *action, const
 
 /* The common decision: identity policies of who, session policies, and
  * resource policies (may be none). */
+/* ERR_OK when allowed; ERR_ACCESS_DENIED with the explanation set on r when
+ * not (written here, while the deciding policy is still loaded: the
+ * decision borrows its names). */
 static enum err
 decide(struct meta *m, struct req *r, const struct principal *w, const struct s3_ctx *s3,
        const char *action, const char *resource, const struct pol_ref *res, size_t nres,
-       struct pol_decision *d, bool *has_session)
+       bool quote)
 {
+	struct pol_decision dd, *d = &dd;
 	struct iam_policies ip = {NULL, 0, NULL};
 	struct session_pols sp;
 	struct pol_principal pp;
@@ -236,28 +240,23 @@ decide(struct meta *m, struct req *r, const struct principal *w, const struct s3
 				    w->type == PT_USER ? w->user : NULL};
 	rq = (struct pol_request){action, resource, &pp, ctx_values, &ci};
 	pol_authorize(ip.refs, ip.n, sp.has, sp.refs, sp.n, res, nres, &rq, d);
-	*has_session = sp.has;
+	e = d->allowed ? ERR_OK : ERR_ACCESS_DENIED;
+	if (e)
+		deny_message(r, w, action, resource, d, sp.has, quote);
 	session_free(&sp);
 	iam_policies_free(&ip);
-	return ERR_OK;
+	return e;
 }
 
 enum err
 authz_query(struct query_ctx *c, const char *action, const char *resource)
 {
-	struct pol_decision d;
-	bool has_session = false;
 	enum err e;
 
 	if (c->who->type == PT_ROOT && !c->who->temporary)
 		return ERR_OK;
-	if ((e = decide(c->env->meta, c->r, c->who, NULL, action, resource, NULL, 0, &d,
-			&has_session)))
-		return e;
-	if (d.allowed)
-		return ERR_OK;
-	deny_message(c->r, c->who, action, resource, &d, has_session, false);
-	return ERR_IAM_ACCESS_DENIED;
+	e = decide(c->env->meta, c->r, c->who, NULL, action, resource, NULL, 0, false);
+	return e == ERR_ACCESS_DENIED ? ERR_IAM_ACCESS_DENIED : e;
 }
 
 enum err
@@ -272,9 +271,7 @@ authz_s3_bucket(struct s3_ctx *c, const char *bucket, const char *action, const 
 	const struct principal *w = &c->auth.who;
 	struct pol *bp = NULL;
 	struct pol_ref ref;
-	struct pol_decision d;
 	char *doc = NULL, name[128];
-	bool has_session = false;
 	enum err e;
 
 	/* The bucket's policy, when the bucket exists and has one. */
@@ -292,13 +289,7 @@ authz_s3_bucket(struct s3_ctx *c, const char *bucket, const char *action, const 
 		return ERR_OK;
 	snprintf(name, sizeof name, "arn:aws:s3:::%s (bucket policy)", bucket ? bucket : "");
 	ref = (struct pol_ref){bp, name};
-	e = decide(c->svc->meta, c->r, w, c, action, resource, bp ? &ref : NULL, bp ? 1 : 0, &d,
-		   &has_session);
+	e = decide(c->svc->meta, c->r, w, c, action, resource, bp ? &ref : NULL, bp ? 1 : 0, true);
 	pol_free(bp);
-	if (e)
-		return e;
-	if (d.allowed)
-		return ERR_OK;
-	deny_message(c->r, w, action, resource, &d, has_session, true);
-	return ERR_ACCESS_DENIED;
+	return e;
 }
