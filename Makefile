@@ -20,7 +20,7 @@ UNITS   := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/te
 DATA    ?= ./data
 LISTEN  ?= 127.0.0.1:9000
 
-.PHONY: all run test deps deps-test unit integration js clean asan
+.PHONY: all run test deps deps-test unit integration js clean asan bench bench-quick
 all: build/coffer
 
 build/coffer: $(OBJS)
@@ -71,6 +71,24 @@ test: deps-test
 	@$(MAKE) --no-print-directory all asan
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+
+# Benchmarks (docs/PERFORMANCE.md): never part of `make test`.
+BENCH_ENV := env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE
+
+bench:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build/coffer build/bench/headload
+	@$(BENCH_ENV) $(PY) bench/run.py
+
+bench-quick:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build/coffer build/bench/headload
+	@$(BENCH_ENV) BENCH_QUICK=1 $(PY) bench/run.py
+
+build/bench/headload: bench/headload.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) -O2 -Wall -Wextra -o $@ $<
 
 clean:
 	rm -rf build
