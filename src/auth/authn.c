@@ -8,11 +8,13 @@
 #include <strings.h>
 #include <time.h>
 #include "auth/authn.h"
+#include "auth/keycache.h"
 #include "auth/secrets.h"
 #include "auth/session.h"
 #include "auth/sigv4.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "store/meta/iamdb.h"
 
 #define SKEW_MAX_S (15 * 60)
 
@@ -247,7 +249,11 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 	char amz[17], akid[META_AKID_MAX + 1], secret[SECRET_MAX + 1], scope[160];
 	uint8_t key[32];
 	const char *payload;
-	time_t t, now = time(NULL);
+	struct keycache_id kid;
+	int64_t tnow = now_ms();
+	time_t t, now = (time_t)(tnow / 1000);
+	uint64_t gen = 0;
+	bool cacheable = false, cached = false, touch = true;
 	enum err e;
 
 	memset(a, 0, sizeof *a);
@@ -310,9 +316,14 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 		a->mode = PAY_DEFERRED;
 	}
 
+	kid = (struct keycache_id){akid, c.date, c.region, c.service};
 	if (strncmp(akid, "ASIA", 4) == 0 || token_of(r, &c)) {
 		if ((e = session_principal(cfg, r, &c, akid, &a->who, secret)))
 			return e;
+		sigv4_signing_key(secret, strlen(secret), c.date, c.region, c.service, key);
+	} else if ((cacheable = iamdb_generation_cached(cfg->meta, &gen) == ERR_OK) &&
+		   keycache_get(&kid, gen, tnow, &a->who, key, &touch)) {
+		cached = true;
 	} else {
 		if ((e = meta_key_get(cfg->meta, akid, &k)) || !k.active) {
 			if (e && e != ERR_INVALID_ACCESS_KEY)
@@ -325,8 +336,8 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 			return ERR_INTERNAL;
 		}
 		key_principal(&k, &a->who);
+		sigv4_signing_key(secret, strlen(secret), c.date, c.region, c.service, key);
 	}
-	sigv4_signing_key(secret, strlen(secret), c.date, c.region, c.service, key);
 	crypto_wipe(secret, sizeof secret);
 
 	if (a->mode == PAY_DEFERRED) {
@@ -374,9 +385,13 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 		sigv4_scope(&c, scope, sizeof scope);
 		awschunk_init(a->chunk, m, key, seed, amz, scope);
 	}
+	/* Only a key whose signature verified is remembered, so that the
+	 * cache cannot be filled by requests that prove nothing. */
+	if (!a->who.temporary && !cached && cacheable && a->mode != PAY_DEFERRED)
+		keycache_put(&kid, gen, tnow, &a->who, key);
 	/* Refresh last-used; failure here must not fail the request. */
-	if (!a->who.temporary)
-		meta_key_touch(cfg->meta, a->who.akid, now_ms(), service, cfg->region);
+	if (!a->who.temporary && touch)
+		meta_key_touch(cfg->meta, a->who.akid, tnow, service, cfg->region);
 out:
 	crypto_wipe(key, sizeof key);
 	crypto_wipe(&k, sizeof k);

@@ -62,55 +62,68 @@ trim(const char *p, size_t n)
 	return (struct slice){p, n};
 }
 
+/* Both coders size the output exactly before writing it, so a capped
+ * buffer refuses only what would not fit, and write bytes in place: they
+ * run over every path and query byte of every request. */
 enum err
 uri_encode(struct buf *out, const char *s, size_t n, bool keep_slash)
 {
 	static const char hx[] = "0123456789ABCDEF";
+	size_t i, need = 0;
+	char *w;
 	enum err e;
-	size_t i;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		char esc[3];
+		need += is_unreserved(c) || (keep_slash && c == '/') ? 1 : 3;
+	}
+	if ((e = buf_reserve(out, need)))
+		return e;
+	w = out->p + out->len;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
 
 		if (is_unreserved(c) || (keep_slash && c == '/')) {
-			if ((e = buf_addc(out, (char)c)))
-				return e;
+			*w++ = (char)c;
 			continue;
 		}
-		esc[0] = '%';
-		esc[1] = hx[c >> 4];
-		esc[2] = hx[c & 15];
-		if ((e = buf_add(out, esc, 3)))
-			return e;
+		*w++ = '%';
+		*w++ = hx[c >> 4];
+		*w++ = hx[c & 15];
 	}
+	out->len += need;
+	out->p[out->len] = '\0';
 	return ERR_OK;
 }
 
 enum err
 uri_decode(struct buf *out, const char *s, size_t n)
 {
+	size_t i, need = 0;
+	char *w;
 	enum err e;
-	size_t i;
 
+	for (i = 0; i < n; i++, need++) {
+		if (s[i] != '%')
+			continue;
+		if (n - i < 3 || hex_digit(s[i + 1]) < 0 || hex_digit(s[i + 2]) < 0)
+			return ERR_INVALID_URI;
+		i += 2;
+	}
+	if ((e = buf_reserve(out, need)))
+		return e;
+	w = out->p + out->len;
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
 		if (c == '%') {
-			int h, l;
-
-			if (n - i < 3)
-				return ERR_INVALID_URI;
-			h = hex_digit(s[i + 1]);
-			l = hex_digit(s[i + 2]);
-			if (h < 0 || l < 0)
-				return ERR_INVALID_URI;
-			c = (char)(h << 4 | l);
+			c = (char)(hex_digit(s[i + 1]) << 4 | hex_digit(s[i + 2]));
 			i += 2;
 		}
-		if ((e = buf_addc(out, c)))
-			return e;
+		*w++ = c;
 	}
+	out->len += need;
+	out->p[out->len] = '\0';
 	return ERR_OK;
 }
 
@@ -520,20 +533,34 @@ add_trimmed(struct buf *out, const char *v)
 {
 	struct slice t = trim(v, strlen(v));
 	bool blank = false;
+	size_t i, need = 0;
+	char *w;
 	enum err e;
-	size_t i;
 
 	for (i = 0; i < t.len; i++) {
 		if (is_space(t.p[i])) {
 			blank = true;
 			continue;
 		}
-		if (blank && (e = buf_addc(out, ' ')))
-			return e;
+		need += blank ? 2 : 1;
 		blank = false;
-		if ((e = buf_addc(out, t.p[i])))
-			return e;
 	}
+	if ((e = buf_reserve(out, need)))
+		return e;
+	w = out->p + out->len;
+	blank = false;
+	for (i = 0; i < t.len; i++) {
+		if (is_space(t.p[i])) {
+			blank = true;
+			continue;
+		}
+		if (blank)
+			*w++ = ' ';
+		blank = false;
+		*w++ = t.p[i];
+	}
+	out->len += need;
+	out->p[out->len] = '\0';
 	return ERR_OK;
 }
 
@@ -602,17 +629,80 @@ sigv4_scope(const struct sigv4_cred *cred, char *out, size_t cap)
 		 (int)cred->service.len, cred->service.p ? cred->service.p : "");
 }
 
+/* Appends p[0..n) to *w (bytes already reserved). */
+static void
+put(char **w, const void *p, size_t n)
+{
+	memcpy(*w, p, n);
+	*w += n;
+}
+
+/* Built with copies, not printf: it is made for every request. */
 enum err
 sigv4_string_to_sign(const char *amz_date, const struct sigv4_cred *cred,
 		     const char *canonical, size_t n, struct buf *out)
 {
 	uint8_t h[SHA256_LEN];
-	char hx[2 * SHA256_LEN + 1], scope[160];
+	char hx[2 * SHA256_LEN + 1], *w;
+	size_t dlen = strlen(amz_date), clen = strlen(cred->date), need;
+	enum err e;
 
 	crypto_sha256(canonical, n, h);
 	hex_encode(h, sizeof(h), hx);
-	sigv4_scope(cred, scope, sizeof(scope));
-	return buf_printf(out, "%s\n%s\n%s\n%s", SIGV4_ALGO, amz_date, scope, hx);
+	/* "ALGO\n" date "\n" scope-date "/" region "/" service "/aws4_request\n" hash */
+	need = sizeof(SIGV4_ALGO) + dlen + 1 + clen + 1 + cred->region.len + 1 +
+	       cred->service.len + 14 + 2 * SHA256_LEN;
+	if ((e = buf_reserve(out, need)))
+		return e;
+	w = out->p + out->len;
+	put(&w, SIGV4_ALGO "\n", sizeof(SIGV4_ALGO));
+	put(&w, amz_date, dlen);
+	put(&w, "\n", 1);
+	put(&w, cred->date, clen);
+	put(&w, "/", 1);
+	if (cred->region.len)
+		put(&w, cred->region.p, cred->region.len);
+	put(&w, "/", 1);
+	if (cred->service.len)
+		put(&w, cred->service.p, cred->service.len);
+	put(&w, "/aws4_request\n", 14);
+	put(&w, hx, 2 * SHA256_LEN);
+	out->len += need;
+	out->p[out->len] = '\0';
+	return ERR_OK;
+}
+
+/* HMAC-SHA256 (RFC 2104) over SHA256_CTX: OpenSSL's generic HMAC fetches
+ * the digest and allocates contexts on every call, several times the cost
+ * of the hashing itself at these sizes. */
+static void
+hmac_sha256(const void *key, size_t klen, const void *msg, size_t n, uint8_t out[SHA256_LEN])
+{
+	uint8_t k[64], pad[64], inner[SHA256_LEN];
+	SHA256_CTX c;
+	size_t i;
+
+	memset(k, 0, sizeof(k));
+	if (klen > sizeof(k))
+		SHA256(key, klen, k);
+	else if (klen)
+		memcpy(k, key, klen);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x36;
+	SHA256_Init(&c);
+	SHA256_Update(&c, pad, sizeof(pad));
+	SHA256_Update(&c, msg, n);
+	SHA256_Final(inner, &c);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x5c;
+	SHA256_Init(&c);
+	SHA256_Update(&c, pad, sizeof(pad));
+	SHA256_Update(&c, inner, sizeof(inner));
+	SHA256_Final(out, &c);
+	crypto_wipe(k, sizeof(k));
+	crypto_wipe(pad, sizeof(pad));
+	crypto_wipe(inner, sizeof(inner));
+	crypto_wipe(&c, sizeof(c));
 }
 
 void
@@ -639,10 +729,10 @@ sigv4_signing_key(const char *secret, size_t slen, const char *date8, struct sli
 		crypto_wipe(&c, sizeof(c));
 		klen = SHA256_LEN;
 	}
-	crypto_hmac_sha256(kbuf, klen, date8, strlen(date8), k1);
-	crypto_hmac_sha256(k1, sizeof(k1), region.p ? region.p : "", region.len, k2);
-	crypto_hmac_sha256(k2, sizeof(k2), service.p ? service.p : "", service.len, k1);
-	crypto_hmac_sha256(k1, sizeof(k1), "aws4_request", 12, key);
+	hmac_sha256(kbuf, klen, date8, strlen(date8), k1);
+	hmac_sha256(k1, sizeof(k1), region.p ? region.p : "", region.len, k2);
+	hmac_sha256(k2, sizeof(k2), service.p ? service.p : "", service.len, k1);
+	hmac_sha256(k1, sizeof(k1), "aws4_request", 12, key);
 	crypto_wipe(kbuf, sizeof(kbuf));
 	crypto_wipe(k1, sizeof(k1));
 	crypto_wipe(k2, sizeof(k2));
@@ -651,5 +741,5 @@ sigv4_signing_key(const char *secret, size_t slen, const char *date8, struct sli
 void
 sigv4_sign(const uint8_t key[32], const char *msg, size_t n, uint8_t sig[32])
 {
-	crypto_hmac_sha256(key, 32, msg, n, sig);
+	hmac_sha256(key, 32, msg, n, sig);
 }

@@ -2,12 +2,15 @@
  * tables), through the shared internals of sqlite_int.h. Each write call is
  * one IMMEDIATE transaction that ends by bumping iam_generation. Knows no
  * AWS wording: callers turn errors and conflicts into messages. */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "core/log.h"
+#include "core/timefmt.h"
 #include "store/meta/iamdb.h"
 #include "store/meta/sqlite_int.h"
 
@@ -140,12 +143,22 @@ wbegin(struct meta *m, struct conn **c)
 
 /* Every IAM change moves the generation in the same transaction, so a cache
  * that saw generation g holds exactly the data of g. */
+/* Committed IAM writes of this process: iamdb_generation_cached's token
+ * carries it in its upper bits, so a write here invalidates every cache at
+ * once, without waiting for the stored generation to be read again. */
+static _Atomic uint64_t gen_local;
+
 static enum err
 wend(struct meta *m, struct conn *c, enum err rc)
 {
 	if (rc == ERR_OK)
 		rc = exec(c, "iam generation", SQL_GEN_BUMP, "");
-	return sq_tx_end(m, c, rc);
+	rc = sq_tx_end(m, c, rc);
+	/* After the commit, so a reader that sees the new count reads the
+	 * new stored generation. A failed write may still count: a spurious
+	 * reload is harmless, a missed one is not. */
+	atomic_fetch_add(&gen_local, 1);
+	return rc;
 }
 
 static enum err
@@ -164,6 +177,48 @@ iamdb_generation(struct meta *m, uint64_t *gen)
 	if ((rc = rconn(m, &c)) || (rc = scalar(c, "iam generation", &v, SQL_GEN, "")))
 		return rc;
 	*gen = (uint64_t)v;
+	return ERR_OK;
+}
+
+#define GEN_LOCAL_SHIFT 32
+#define GEN_DB_MASK ((UINT64_C(1) << GEN_LOCAL_SHIFT) - 1)
+
+/* The last stored generation read, as a token, and the meta it was read
+ * from (a server has one). gen_meta is cleared while the other two change,
+ * and readers check it before and after reading them. */
+static pthread_mutex_t gen_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(struct meta *) gen_meta;
+static _Atomic uint64_t gen_token;
+static _Atomic int64_t gen_read_ms;
+
+enum err
+iamdb_generation_cached(struct meta *m, uint64_t *token)
+{
+	uint64_t local = atomic_load(&gen_local), t, db;
+	int64_t now = now_ms(), at;
+	enum err rc;
+
+	if (atomic_load(&gen_meta) == m) {
+		t = atomic_load(&gen_token);
+		at = atomic_load(&gen_read_ms);
+		if (atomic_load(&gen_meta) == m && t >> GEN_LOCAL_SHIFT == (local & GEN_DB_MASK) &&
+		    now - at < IAMDB_GEN_REFRESH_MS && now >= at) {
+			*token = t;
+			return ERR_OK;
+		}
+	}
+	/* local was read before the stored value: a write committing after
+	 * this read moves local again, so the token is never too new. */
+	if ((rc = iamdb_generation(m, &db)))
+		return rc;
+	t = (local << GEN_LOCAL_SHIFT) | (db & GEN_DB_MASK);
+	pthread_mutex_lock(&gen_lock);
+	atomic_store(&gen_meta, NULL);
+	atomic_store(&gen_token, t);
+	atomic_store(&gen_read_ms, now);
+	atomic_store(&gen_meta, m);
+	pthread_mutex_unlock(&gen_lock);
+	*token = t;
 	return ERR_OK;
 }
 

@@ -55,6 +55,14 @@ void iamdb_entities_free(struct iamdb_entities *l);
 
 /* The generation of IAM data, bumped by every write: a cheap read. */
 enum err iamdb_generation(struct meta *m, uint64_t *gen);
+/* A token that moves whenever the generation does, for caches consulted on
+ * every request: no SQL at all in the common case. A write committed by this
+ * process moves it at once (the next request sees it); a write by another
+ * process on the same database is seen within IAMDB_GEN_REFRESH_MS, when the
+ * stored generation is read again. Only `coffer admin` writes from another
+ * process, and it runs with the server stopped. Tokens only grow. */
+#define IAMDB_GEN_REFRESH_MS 250
+enum err iamdb_generation_cached(struct meta *m, uint64_t *token);
 
 /* Names are matched without regard to case, as AWS does; the stored
  * spelling is the one given at creation (or rename). */
