@@ -18,7 +18,7 @@
 #define REGION_MAX 64
 #define SERVICE_MAX 32
 
-static bool
+static inline bool
 is_unreserved(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -644,10 +644,13 @@ sigv4_string_to_sign(const char *amz_date, const struct sigv4_cred *cred,
 {
 	uint8_t h[SHA256_LEN];
 	char hx[2 * SHA256_LEN + 1], *w;
+	SHA256_CTX sc;
 	size_t dlen = strlen(amz_date), clen = strlen(cred->date), need;
 	enum err e;
 
-	crypto_sha256(canonical, n, h);
+	SHA256_Init(&sc); /* not SHA256(): that one fetches an EVP digest per call */
+	SHA256_Update(&sc, canonical, n);
+	SHA256_Final(h, &sc);
 	hex_encode(h, sizeof(h), hx);
 	/* "ALGO\n" date "\n" scope-date "/" region "/" service "/aws4_request\n" hash */
 	need = sizeof(SIGV4_ALGO) + dlen + 1 + clen + 1 + cred->region.len + 1 +

@@ -11,6 +11,7 @@
 #include "core/timefmt.h"
 #include "iam/iam.h"
 #include "query/query.h"
+#include "s3/bucketcache.h"
 #include "s3/s3.h"
 
 #define MAX_SESSION_REFS 16
@@ -269,27 +270,24 @@ enum err
 authz_s3_bucket(struct s3_ctx *c, const char *bucket, const char *action, const char *resource)
 {
 	const struct principal *w = &c->auth.who;
-	struct pol *bp = NULL;
+	struct bucketcache_pol *held = NULL;
+	const struct pol *bp = NULL;
 	struct pol_ref ref;
-	char *doc = NULL, name[128];
+	char name[128];
 	enum err e;
 
-	/* The bucket's policy, when the bucket exists and has one. */
-	if (bucket && bucket[0] && meta_bucket_policy_get(c->svc->meta, bucket, &doc) == ERR_OK && doc) {
-		struct buf msg;
-		buf_init(&msg, 0);
-		if (pol_parse(doc, strlen(doc), POL_RESOURCE, &bp, &msg))
-			log_warn("s3: the policy of bucket %s no longer parses: %s", bucket,
-				 msg.p ? msg.p : "");
-		buf_fini(&msg);
-		free(doc);
-	}
+	/* The bucket's policy, when the bucket exists and has one (parsed once
+	 * and kept until the bucket or its policy changes). */
+	if (bucket && bucket[0] && bucketcache_policy(c->svc->meta, bucket, &held) == ERR_OK)
+		bp = bucketcache_pol_get(held);
 	/* Root and (without a bucket policy) nothing else to consult: allowed. */
-	if (w->type == PT_ROOT && !w->temporary && !bp)
+	if (w->type == PT_ROOT && !w->temporary && !bp) {
+		bucketcache_pol_release(held);
 		return ERR_OK;
+	}
 	snprintf(name, sizeof name, "arn:aws:s3:::%s (bucket policy)", bucket ? bucket : "");
 	ref = (struct pol_ref){bp, name};
 	e = decide(c->svc->meta, c->r, w, c, action, resource, bp ? &ref : NULL, bp ? 1 : 0, true);
-	pol_free(bp);
+	bucketcache_pol_release(held);
 	return e;
 }

@@ -1,7 +1,9 @@
 /* log.c - stderr logging; each line is written with a single write(2) so
  * lines from different threads never interleave. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,56 +57,148 @@ log_msg(enum log_level l, const char *fmt, ...)
 	}
 }
 
-/* JSON string escaping for log fields (keys may hold anything). */
-static void
-json_str(struct buf *b, const char *s)
+/* The access line is built by hand into one buffer sized for the worst
+ * case, not with printf per field: it is written for every request. */
+
+/* Worst-case size of s as a JSON string (every byte as \u00XX). */
+static size_t
+json_cap(const char *s)
 {
+	return s ? 6 * strlen(s) + 2 : 4;
+}
+
+/* JSON string escaping for log fields (keys may hold anything). */
+static char *
+json_str(char *w, const char *s)
+{
+	static const char hx[] = "0123456789abcdef";
 	const unsigned char *p;
 
 	if (!s) {
-		buf_adds(b, "null");
-		return;
+		memcpy(w, "null", 4);
+		return w + 4;
 	}
-	buf_addc(b, '"');
+	*w++ = '"';
 	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_printf(b, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			buf_printf(b, "\\u%04x", *p);
-		else
-			buf_addc(b, (char)*p);
+		if (*p == '"' || *p == '\\') {
+			*w++ = '\\';
+			*w++ = (char)*p;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			memcpy(w, "\\u00", 4);
+			w[4] = hx[*p >> 4];
+			w[5] = hx[*p & 15];
+			w += 6;
+		} else {
+			*w++ = (char)*p;
+		}
 	}
-	buf_addc(b, '"');
+	*w++ = '"';
+	return w;
+}
+
+static char *
+put_lit(char *w, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(w, s, n);
+	return w + n;
+}
+
+static char *
+put_u64(char *w, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*w++ = tmp[--n];
+	return w;
+}
+
+/* The time stamp as stamp() writes it; the part down to the second is
+ * formatted once per second per thread. */
+static char *
+put_stamp(char *w)
+{
+	static _Thread_local time_t sec = -1;
+	static _Thread_local char head[80];
+	struct timespec ts;
+	long ms;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (ts.tv_sec != sec) {
+		struct tm tm;
+		gmtime_r(&ts.tv_sec, &tm);
+		snprintf(head, sizeof head, "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		sec = ts.tv_sec;
+	}
+	w = put_lit(w, head);
+	ms = ts.tv_nsec / 1000000;
+	*w++ = (char)('0' + ms / 100);
+	*w++ = (char)('0' + ms / 10 % 10);
+	*w++ = (char)('0' + ms % 10);
+	*w++ = 'Z';
+	return w;
 }
 
 void
 log_access(const struct access_entry *e)
 {
-	struct buf b;
-	char ts[64];
+	char stackbuf[4096], *line = stackbuf, *w;
+	size_t cap = 400 + json_cap(e->id) + json_cap(e->remote) + json_cap(e->akid) +
+		     json_cap(e->method) + json_cap(e->op) + json_cap(e->bucket) +
+		     json_cap(e->key) + json_cap(e->code);
+	uint64_t us;
 
-	stamp(ts, sizeof ts);
-	buf_init(&b, 0);
-	buf_printf(&b, "{\"time\":\"%s\",\"request_id\":", ts);
-	json_str(&b, e->id);
-	buf_adds(&b, ",\"remote\":");
-	json_str(&b, e->remote);
-	buf_adds(&b, ",\"access_key\":");
-	json_str(&b, e->akid);
-	buf_adds(&b, ",\"method\":");
-	json_str(&b, e->method);
-	buf_adds(&b, ",\"operation\":");
-	json_str(&b, e->op);
-	buf_adds(&b, ",\"bucket\":");
-	json_str(&b, e->bucket);
-	buf_adds(&b, ",\"key\":");
-	json_str(&b, e->key);
-	buf_printf(&b, ",\"status\":%d,\"error\":", e->status);
-	json_str(&b, e->code && *e->code ? e->code : NULL);
-	buf_printf(&b, ",\"bytes_in\":%llu,\"bytes_out\":%llu,\"ms\":%.3f}\n",
-		   (unsigned long long)e->bytes_in, (unsigned long long)e->bytes_out, e->ms);
-	if (b.p && write(STDERR_FILENO, b.p, b.len) < 0) {
+	if (cap > sizeof stackbuf && !(line = malloc(cap)))
+		return;
+	w = put_lit(line, "{\"time\":\"");
+	w = put_stamp(w);
+	w = put_lit(w, "\",\"request_id\":");
+	w = json_str(w, e->id);
+	w = put_lit(w, ",\"remote\":");
+	w = json_str(w, e->remote);
+	w = put_lit(w, ",\"access_key\":");
+	w = json_str(w, e->akid);
+	w = put_lit(w, ",\"method\":");
+	w = json_str(w, e->method);
+	w = put_lit(w, ",\"operation\":");
+	w = json_str(w, e->op);
+	w = put_lit(w, ",\"bucket\":");
+	w = json_str(w, e->bucket);
+	w = put_lit(w, ",\"key\":");
+	w = json_str(w, e->key);
+	w = put_lit(w, ",\"status\":");
+	if (e->status < 0) {
+		*w++ = '-';
+		w = put_u64(w, (uint64_t)-(int64_t)e->status);
+	} else {
+		w = put_u64(w, (uint64_t)e->status);
+	}
+	w = put_lit(w, ",\"error\":");
+	w = json_str(w, e->code && *e->code ? e->code : NULL);
+	w = put_lit(w, ",\"bytes_in\":");
+	w = put_u64(w, e->bytes_in);
+	w = put_lit(w, ",\"bytes_out\":");
+	w = put_u64(w, e->bytes_out);
+	w = put_lit(w, ",\"ms\":");
+	/* %.3f: milliseconds to the microsecond */
+	us = e->ms > 0 ? (uint64_t)(e->ms * 1000.0 + 0.5) : 0;
+	w = put_u64(w, us / 1000);
+	*w++ = '.';
+	*w++ = (char)('0' + us / 100 % 10);
+	*w++ = (char)('0' + us / 10 % 10);
+	*w++ = (char)('0' + us % 10);
+	w = put_lit(w, "}\n");
+	if (write(STDERR_FILENO, line, (size_t)(w - line)) < 0) {
 		/* nowhere left to report it */
 	}
-	buf_fini(&b);
+	if (line != stackbuf)
+		free(line);
 }

@@ -258,7 +258,7 @@ cached_policies(struct meta *m, enum iamdb_kind kind, const char *account, const
 	enum err e;
 
 	snprintf(key, sizeof key, "%c\t%s\t%s", kind_type[kind][0], account, name);
-	if ((e = iamdb_generation(m, &gen)))
+	if ((e = iamdb_generation_cached(m, &gen)))
 		return e;
 	pthread_mutex_lock(&cache_lock);
 	for (s = cache; s; s = s->next)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/timefmt.h"
+#include "s3/bucketcache.h"
 #include "s3/ingest.h"
 #include "s3/s3.h"
 #include "s3/xmlreq.h"
@@ -89,7 +90,9 @@ s3_create_bucket(struct s3_ctx *c)
 	snprintf(b.account, sizeof b.account, "%s", c->acct);
 	snprintf(b.region, sizeof b.region, "%s", c->svc->region);
 	b.created_ms = now_ms();
-	if ((e = meta_bucket_create(c->svc->meta, &b)))
+	e = meta_bucket_create(c->svc->meta, &b);
+	bucketcache_bump();
+	if (e)
 		return e;
 	c->r->status = 200;
 	req_set_headerf(c->r, "Location", "/%s", c->bucket);
@@ -116,7 +119,9 @@ s3_delete_bucket(struct s3_ctx *c)
 
 	if ((e = s3_bucket_access(c, NULL)))
 		return e;
-	if ((e = meta_bucket_delete(c->svc->meta, c->bucket)))
+	e = meta_bucket_delete(c->svc->meta, c->bucket);
+	bucketcache_bump();
+	if (e)
 		return e;
 	s3_gc_sweep(c->svc); /* part blobs of uploads that went with it */
 	c->r->status = 204;

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include "core/crypto.h"
 #include "core/log.h"
+#include "s3/bucketcache.h"
 #include "s3/s3.h"
 
 const char *
@@ -199,7 +200,7 @@ s3_bucket_access(struct s3_ctx *c, struct meta_bucket *out)
 
 	if (!c->bucket[0])
 		return ERR_NO_SUCH_BUCKET;
-	if ((e = meta_bucket_get(c->svc->meta, c->bucket, b)))
+	if ((e = bucketcache_get(c->svc->meta, c->bucket, b)))
 		return e;
 	if (strcmp(b->account, c->acct) != 0)
 		return ERR_ACCESS_DENIED;

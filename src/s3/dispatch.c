@@ -8,6 +8,7 @@
 #include "audit/audit.h"
 #include "authz/authz.h"
 #include "core/log.h"
+#include "s3/bucketcache.h"
 #include "s3/s3.h"
 #include "s3/xmlreq.h"
 
@@ -228,7 +229,7 @@ authorize(struct s3_ctx *c)
 	/* An anonymous request that a bucket policy let in acts for the bucket's owner. */
 	if (c->auth.who.type == PT_ANONYMOUS) {
 		struct meta_bucket b;
-		if ((e = meta_bucket_get(c->svc->meta, c->bucket, &b)))
+		if ((e = bucketcache_get(c->svc->meta, c->bucket, &b)))
 			return e == ERR_NO_SUCH_BUCKET ? ERR_ACCESS_DENIED : e;
 		snprintf(c->acct, sizeof c->acct, "%s", b.account);
 	}

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include "core/timefmt.h"
 #include "policy/policy.h"
+#include "s3/bucketcache.h"
 #include "s3/s3.h"
 
 #define BUCKET_POLICY_MAX (20 * 1024)
@@ -95,7 +96,9 @@ s3_put_bucket_policy(struct s3_ctx *c)
 			return ERR_S3_MALFORMED_POLICY;
 		}
 	}
-	if ((e = meta_bucket_policy_put(c->svc->meta, c->bucket, c->xml.p, now_ms())))
+	e = meta_bucket_policy_put(c->svc->meta, c->bucket, c->xml.p, now_ms());
+	bucketcache_bump();
+	if (e)
 		return e;
 	c->r->status = 204;
 	return ERR_OK;
@@ -128,7 +131,9 @@ s3_delete_bucket_policy(struct s3_ctx *c)
 
 	if ((e = s3_bucket_access(c, NULL)))
 		return e;
-	if ((e = meta_bucket_policy_put(c->svc->meta, c->bucket, NULL, now_ms())))
+	e = meta_bucket_policy_put(c->svc->meta, c->bucket, NULL, now_ms());
+	bucketcache_bump();
+	if (e)
 		return e;
 	c->r->status = 204;
 	return ERR_OK;
