@@ -243,11 +243,23 @@ out:
 	return e;
 }
 
+/* The gc row is dropped by the next write batch rather than in a
+ * transaction of its own, which would cost the request another WAL fsync;
+ * if that is lost in a crash, the start-up sweep retries a file that is
+ * already gone, which is harmless. */
 void
 s3_gc_blob(struct s3_service *svc, const char *id)
 {
 	if (!id || !id[0])
 		return;
+	if (blob_delete(svc->blobs, id) == ERR_OK)
+		meta_gc_done_later(svc->meta, id);
+}
+
+/* The sweep rescans the gc table, so its drops must land before the scan. */
+static void
+gc_blob_now(struct s3_service *svc, const char *id)
+{
 	if (blob_delete(svc->blobs, id) == ERR_OK)
 		meta_gc_done(svc->meta, id);
 }
@@ -282,7 +294,7 @@ s3_gc_sweep(struct s3_service *svc)
 		if (meta_gc_scan(svc->meta, b.cap, gc_collect, &b))
 			break;
 		for (i = 0; i < b.n; i++)
-			s3_gc_blob(svc, b.ids[i]);
+			gc_blob_now(svc, b.ids[i]);
 	} while (b.n == b.cap && ++rounds < 64);
 	free(b.ids);
 }

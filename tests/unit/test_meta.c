@@ -967,6 +967,156 @@ test_concurrent_puts(void **state)
 	assert_int_equal(gc_count(m), 0);
 }
 
+/* ---- group commit: concurrent writes share transactions ---- */
+
+#define GC_THREADS 32
+#define GC_ROUNDS 60
+
+struct gworker {
+	struct meta *m;
+	int id;
+	int bad; /* writes that were expected to fail and did */
+	enum err rc;
+};
+
+/* Every thread writes its own keys, overwrites one key again and again
+ * (each result must name exactly its own previous blob), deletes some, and
+ * every third thread interleaves writes that must fail alone: a missing
+ * bucket, a missing upload. They all land in the same batches. */
+static void *
+group_worker(void *p)
+{
+	struct gworker *w = p;
+	unsigned long long base = (unsigned long long)(w->id + 1) * 1000000ULL;
+	char k[48], old[BLOB_ID_LEN + 1], want[BLOB_ID_LEN + 1];
+	struct meta_part part = {.number = 1, .size = 5};
+	enum err e;
+	int i;
+
+	strcpy(part.etag, "e");
+	for (i = 0; i < GC_ROUNDS && w->rc == ERR_OK; i++) {
+		snprintf(k, sizeof(k), "w%02d/k%03d", w->id, i);
+		w->rc = put(w->m, "g", k, base + (unsigned long long)i, NULL);
+		if (w->rc != ERR_OK)
+			break;
+		/* the overwritten key: the previous round's blob comes back */
+		snprintf(k, sizeof(k), "w%02d/same", w->id);
+		w->rc = put(w->m, "g", k, base + 500000ULL + (unsigned long long)i, old);
+		if (w->rc != ERR_OK)
+			break;
+		if (i == 0)
+			want[0] = '\0';
+		else
+			bid(want, base + 500000ULL + (unsigned long long)i - 1);
+		if (strcmp(old, want) != 0) {
+			w->rc = ERR_INTERNAL;
+			break;
+		}
+		if (i % 3 == 0) {
+			snprintf(k, sizeof(k), "w%02d/k%03d", w->id, i);
+			w->rc = meta_object_delete(w->m, "g", k, old);
+			bid(want, base + (unsigned long long)i);
+			if (w->rc == ERR_OK && strcmp(old, want) != 0)
+				w->rc = ERR_INTERNAL;
+		}
+		if (w->id % 3 == 0) {
+			e = put(w->m, "no-such-bucket", "x", base + 900000ULL + (unsigned long long)i,
+				NULL);
+			w->bad += e == ERR_NO_SUCH_BUCKET;
+			bid(part.blob, base + 950000ULL + (unsigned long long)i);
+			e = meta_part_put(w->m, "no-such-upload", &part, old);
+			w->bad += e == ERR_NO_SUCH_UPLOAD;
+		}
+	}
+	return NULL;
+}
+
+static int
+check_group_row(void *ctx, const struct meta_object *o)
+{
+	int *n = ctx;
+	unsigned id, i;
+	char want[BLOB_ID_LEN + 1];
+
+	(*n)++;
+	if (sscanf(o->key, "w%02u/k%03u", &id, &i) == 2) {
+		bid(want, (unsigned long long)(id + 1) * 1000000ULL + i);
+		assert_string_equal(o->blob, want);
+		assert_true(i % 3 != 0); /* deleted ones are gone */
+	} else {
+		assert_int_equal(sscanf(o->key, "w%02u/same", &id), 1);
+		bid(want, (unsigned long long)(id + 1) * 1000000ULL + 500000ULL + GC_ROUNDS - 1);
+		assert_string_equal(o->blob, want);
+	}
+	return 0;
+}
+
+static void
+test_group_commit(void **state)
+{
+	struct meta *m = *state;
+	struct gworker w[GC_THREADS];
+	pthread_t th[GC_THREADS];
+	struct meta_object o;
+	int i, n = 0, bad = 0, bad_want = 0;
+	double t0, dt;
+
+	bootstrap(m);
+	mk_bucket(m, "g", "111122223333");
+	t0 = now_s();
+	for (i = 0; i < GC_THREADS; i++) {
+		w[i] = (struct gworker){.m = m, .id = i, .rc = ERR_OK};
+		assert_int_equal(pthread_create(&th[i], NULL, group_worker, &w[i]), 0);
+	}
+	for (i = 0; i < GC_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].rc, ERR_OK);
+		bad += w[i].bad;
+		if (i % 3 == 0)
+			bad_want += 2 * GC_ROUNDS;
+	}
+	dt = now_s() - t0;
+	printf("  group commit: %d threads, %d writes in %.2f s = %.0f writes/s\n", GC_THREADS,
+	       GC_THREADS * GC_ROUNDS * 2, dt, GC_THREADS * GC_ROUNDS * 2 / dt);
+	/* each failing write failed, with its own error, and only it */
+	assert_int_equal(bad, bad_want);
+	assert_int_equal(meta_object_scan(m, "g", NULL, false, NULL, 100000, check_group_row, &n),
+			 ERR_OK);
+	assert_int_equal(n, GC_THREADS * (GC_ROUNDS - GC_ROUNDS / 3 + 1));
+	assert_int_equal(meta_object_get(m, "no-such-bucket", "x", &o), ERR_NO_SUCH_BUCKET);
+}
+
+/* meta_gc_done_later: the row goes with the next write's transaction, or
+ * at close when no write comes. */
+static void
+test_gc_done_later(void **state)
+{
+	struct meta *m = *state;
+	char old[BLOB_ID_LEN + 1], id[BLOB_ID_LEN + 1];
+
+	bootstrap(m);
+	mk_bucket(m, "l", "111122223333");
+	assert_int_equal(put(m, "l", "a", 1, NULL), ERR_OK);
+	assert_int_equal(put(m, "l", "a", 2, old), ERR_OK);
+	bid(id, 1);
+	assert_string_equal(old, id);
+	assert_true(gc_has(m, 1));
+	meta_gc_done_later(m, old);
+	meta_gc_done_later(m, "not-an-id"); /* ignored */
+	assert_true(gc_has(m, 1));          /* not yet: no write since */
+	assert_int_equal(put(m, "l", "b", 3, NULL), ERR_OK);
+	assert_false(gc_has(m, 1));
+	/* left for close */
+	assert_int_equal(put(m, "l", "b", 4, old), ERR_OK);
+	meta_gc_done_later(m, old);
+	meta_close(m);
+	*state = NULL;
+	assert_int_equal(meta_open(dbpath, &m), ERR_OK);
+	*state = m;
+	assert_false(gc_has(m, 3));
+	assert_int_equal(gc_count(m), 0);
+}
+
 static void
 test_put_rate(void **state)
 {
@@ -1108,6 +1258,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_multipart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_puts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gc_done_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_100k, setup, teardown),
 	};

@@ -189,5 +189,9 @@ enum err meta_blob_referenced(struct meta *m, const char *id, bool *yes);
 enum err meta_gc_scan(struct meta *m, size_t limit, void (*fn)(void *ctx, const char *id), void *ctx);
 /* Drops id from the gc list once its file is gone. */
 enum err meta_gc_done(struct meta *m, const char *id);
+/* The same without waiting: the row is dropped by the next object or part
+ * write's transaction (or at close). Losing that in a crash is harmless:
+ * the start-up sweep finds the file already gone and drops the row then. */
+void meta_gc_done_later(struct meta *m, const char *id);
 
 #endif

@@ -220,6 +220,9 @@ static const char *const migrations[SCHEMA_VERSION] = {schema_v1, schema_v2_iam}
 #define STATEMENTS \
 	S(BEGIN, "BEGIN IMMEDIATE") \
 	S(COMMIT, "COMMIT") \
+	S(SP_BEGIN, "SAVEPOINT w") \
+	S(SP_RELEASE, "RELEASE w") \
+	S(SP_UNDO, "ROLLBACK TO w") \
 	S(ROLLBACK, "ROLLBACK") \
 	S(ACCOUNT_GET, "SELECT a.id, u.name, a.created_ms FROM accounts a" \
 		" JOIN users u ON u.account = a.id AND u.is_root" \
@@ -696,6 +699,8 @@ out:
 	return rc;
 }
 
+static void gc_later_flush(struct meta *m);
+
 enum err
 meta_open(const char *path, struct meta **out)
 {
@@ -724,9 +729,14 @@ meta_open(const char *path, struct meta **out)
 	}
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_mutex_init(&m->wlock, NULL);
+	pthread_mutex_init(&m->qlock, NULL);
+	pthread_cond_init(&m->qdone, NULL);
+	m->qtail = &m->qhead;
 	if (pthread_key_create(&m->key, tls_destroy) != 0) {
 		pthread_mutex_destroy(&m->lock);
 		pthread_mutex_destroy(&m->wlock);
+		pthread_mutex_destroy(&m->qlock);
+		pthread_cond_destroy(&m->qdone);
 		free(m->path);
 		free(m);
 		return ERR_INTERNAL;
@@ -764,6 +774,9 @@ meta_close(struct meta *m)
 
 	if (!m)
 		return;
+	/* gc rows still waiting for a batch: dropping them now is only tidy
+	 * (the start-up sweep would find their files gone). */
+	gc_later_flush(m);
 	/* Other threads must be done with m; their thread-local slots die
 	 * with the key, so no destructor runs on freed memory later. */
 	pthread_setspecific(m->key, NULL);
@@ -777,6 +790,8 @@ meta_close(struct meta *m)
 	pthread_mutex_unlock(&m->lock);
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->wlock);
+	pthread_mutex_destroy(&m->qlock);
+	pthread_cond_destroy(&m->qdone);
 	free(m->path);
 	free(m);
 }
@@ -1281,31 +1296,254 @@ object_upsert(struct conn *c, sqlite3_int64 bid, const struct meta_object *o, si
 	return sq_step_done(c, st, "object put");
 }
 
-enum err
-meta_object_put(struct meta *m, const struct meta_object *o, char old_blob[BLOB_ID_LEN + 1])
-{
-	enum err rc;
-	struct conn *c;
-	sqlite3_int64 bid;
-	char old[BLOB_ID_LEN + 1] = "";
-	size_t klen;
+/* ---- group commit ----
+ *
+ * Object and part writes are where request rates are high, and each used to
+ * be its own transaction: one WAL fsync per PUT, serialised on wlock. Now a
+ * write is queued as a wreq; the first thread to find no batch running
+ * becomes the leader, takes the whole queue, applies it in one IMMEDIATE
+ * transaction and commits once, then marks every wreq done and wakes the
+ * waiters. Writes arriving meanwhile form the next batch, so batches grow
+ * with load and an idle store still commits a lone write at once.
+ *
+ * Each wreq is applied inside its own SAVEPOINT: a failing one (bucket gone,
+ * upload gone, constraint) is rolled back to its savepoint and fails alone.
+ * An error that makes SQLite abandon the whole transaction (disk full, I/O
+ * error) fails that wreq and the batch is redone without it. A wreq is done
+ * only after the COMMIT that contains it returned (synchronous=FULL: the
+ * WAL is fsynced), so meta.h's promise holds unchanged: when a call returns,
+ * its change is durable and visible to every connection. */
 
-	old_blob[0] = '\0';
-	rc = object_valid(o, &klen);
-	if (rc != ERR_OK)
-		return rc;
+enum wop { WOP_PUT, WOP_DELETE, WOP_PART };
+
+struct wreq {
+	enum wop op;
+	const struct meta_object *o; /* WOP_PUT */
+	const char *bucket, *key;    /* WOP_DELETE */
+	size_t klen;
+	const char *upload_id;       /* WOP_PART */
+	const struct meta_part *p;
+	char old[BLOB_ID_LEN + 1];   /* result: the replaced blob */
+	enum err rc;                 /* result */
+	bool failed;                 /* rc is final (failed alone) */
+	bool done;                   /* under qlock: the waiter may return */
+	struct wreq *next;
+};
+
+static enum err wreq_apply(struct conn *c, struct wreq *r);
+static enum err part_upsert(struct conn *c, const char *upload_id, const struct meta_part *p,
+			    char old[BLOB_ID_LEN + 1]);
+
+/* Runs one of the savepoint statements. */
+static enum err
+sp_run(struct conn *c, enum stmt_id id, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	enum err rc = stmt(c, id, &st);
+
+	if (rc == ERR_OK)
+		rc = sq_step_done(c, st, what);
+	return rc;
+}
+
+/* Inside the batch transaction, in a savepoint of their own: gc ids whose
+ * files were removed since the last batch. Best effort: a row left behind
+ * is swept again at start. */
+static enum err
+gc_later_apply(struct conn *c, char (*ids)[BLOB_ID_LEN + 1], size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	enum err rc;
+	size_t i;
+
+	rc = sp_run(c, ST_SP_BEGIN, "savepoint");
+	if (rc == ERR_OK)
+		rc = stmt(c, ST_GC_DONE, &st);
+	for (i = 0; rc == ERR_OK && i < n; i++) {
+		sq_bind_text(st, 1, ids[i]);
+		rc = sq_step_done(c, st, "gc done");
+	}
+	if (rc != ERR_OK && !sqlite3_get_autocommit(c->db))
+		sp_run(c, ST_SP_UNDO, "rollback to");
+	if (!sqlite3_get_autocommit(c->db))
+		sp_run(c, ST_SP_RELEASE, "release");
+	return rc;
+}
+
+/* Applies list in one transaction (redone without a wreq whose failure
+ * aborted the transaction) and sets every wreq's rc. */
+static void
+batch_run(struct meta *m, struct conn *c, struct wreq *list, char (*gc)[BLOB_ID_LEN + 1],
+	  size_t ngc)
+{
+	struct wreq *r;
+	enum err rc;
+	bool redo;
+
+	do {
+		redo = false;
+		rc = sq_tx_begin(m, c);
+		if (rc != ERR_OK)
+			break;
+		for (r = list; r; r = r->next) {
+			if (r->failed)
+				continue;
+			r->old[0] = '\0';
+			rc = sp_run(c, ST_SP_BEGIN, "savepoint");
+			if (rc == ERR_OK)
+				rc = wreq_apply(c, r);
+			if (rc == ERR_OK)
+				rc = sp_run(c, ST_SP_RELEASE, "release");
+			if (rc == ERR_OK)
+				continue;
+			r->rc = rc;
+			r->failed = true;
+			if (sqlite3_get_autocommit(c->db)) {
+				/* SQLite rolled back everything: the others again. */
+				redo = true;
+				break;
+			}
+			if (sp_run(c, ST_SP_UNDO, "rollback to") != ERR_OK ||
+			    sp_run(c, ST_SP_RELEASE, "release") != ERR_OK) {
+				redo = true;
+				break;
+			}
+		}
+		if (redo) {
+			sq_tx_end(m, c, ERR_INTERNAL);
+			continue;
+		}
+		if (ngc && gc_later_apply(c, gc, ngc) != ERR_OK) {
+			/* Never worth failing the writes for: drop the ids. */
+			ngc = 0;
+			if (sqlite3_get_autocommit(c->db)) {
+				redo = true;
+				sq_tx_end(m, c, ERR_INTERNAL);
+				continue;
+			}
+		}
+		rc = sq_tx_end(m, c, ERR_OK);
+	} while (redo);
+	for (r = list; r; r = r->next)
+		if (!r->failed) {
+			r->rc = rc;
+			if (rc != ERR_OK)
+				r->old[0] = '\0';
+		}
+}
+
+/* At close, with no other thread left: the ids still waiting. */
+static void
+gc_later_flush(struct meta *m)
+{
+	struct conn *c;
+
+	if (m->ngc_later == 0 || sq_conn(m, &c, NULL) != ERR_OK)
+		return;
+	batch_run(m, c, NULL, m->gc_later, m->ngc_later);
+	m->ngc_later = 0;
+}
+
+/* Queues r and returns once a batch containing it has committed (or failed),
+ * leading that batch if no other thread is. */
+static enum err
+wreq_submit(struct meta *m, struct wreq *r)
+{
+	char (*gc)[BLOB_ID_LEN + 1] = NULL;
+	struct wreq *batch, *b, *next;
+	struct conn *c;
+	size_t ngc;
+	enum err rc;
+
+	/* The connection is taken first: a leader must not fail to get one
+	 * with other threads' writes in its hands. */
 	rc = sq_conn(m, &c, NULL);
 	if (rc != ERR_OK)
 		return rc;
-	rc = sq_tx_begin(m, c);
+	r->rc = ERR_OK;
+	r->failed = r->done = false;
+	r->next = NULL;
+	pthread_mutex_lock(&m->qlock);
+	*m->qtail = r;
+	m->qtail = &r->next;
+	while (!r->done) {
+		if (m->qbusy) {
+			pthread_cond_wait(&m->qdone, &m->qlock);
+			continue;
+		}
+		m->qbusy = true;
+		batch = m->qhead;
+		m->qhead = NULL;
+		m->qtail = &m->qhead;
+		ngc = m->ngc_later;
+		if (ngc && (gc = malloc(ngc * sizeof(*gc))) != NULL) {
+			memcpy(gc, m->gc_later, ngc * sizeof(*gc));
+			m->ngc_later = 0;
+		} else {
+			ngc = 0;
+		}
+		pthread_mutex_unlock(&m->qlock);
+		batch_run(m, c, batch, gc, ngc);
+		free(gc);
+		gc = NULL;
+		pthread_mutex_lock(&m->qlock);
+		/* next is read before done is set: a waiter that sees done
+		 * returns, and its wreq (on its stack) is gone. */
+		for (b = batch; b; b = next) {
+			next = b->next;
+			b->done = true;
+		}
+		m->qbusy = false;
+		pthread_cond_broadcast(&m->qdone);
+	}
+	pthread_mutex_unlock(&m->qlock);
+	return r->rc;
+}
+
+static enum err
+wreq_apply(struct conn *c, struct wreq *r)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 bid;
+	enum err rc;
+
+	switch (r->op) {
+	case WOP_PUT:
+		rc = bucket_id(c, r->o->bucket, &bid);
+		if (rc == ERR_OK)
+			rc = object_upsert(c, bid, r->o, r->klen, r->old);
+		return rc;
+	case WOP_DELETE:
+		rc = bucket_id(c, r->bucket, &bid);
+		if (rc == ERR_OK)
+			rc = object_blob(c, bid, r->key, r->klen, r->old);
+		if (rc != ERR_OK || !r->old[0])
+			return rc;
+		rc = stmt(c, ST_OBJ_DEL, &st);
+		if (rc != ERR_OK)
+			return rc;
+		sqlite3_bind_int64(st, 1, bid);
+		sq_bind_key(st, 2, r->key, r->klen);
+		return sq_step_done(c, st, "object delete");
+	case WOP_PART:
+		return part_upsert(c, r->upload_id, r->p, r->old);
+	}
+	return ERR_INTERNAL;
+}
+
+enum err
+meta_object_put(struct meta *m, const struct meta_object *o, char old_blob[BLOB_ID_LEN + 1])
+{
+	struct wreq r = {.op = WOP_PUT, .o = o};
+	enum err rc;
+
+	old_blob[0] = '\0';
+	rc = object_valid(o, &r.klen);
 	if (rc != ERR_OK)
 		return rc;
-	rc = bucket_id(c, o->bucket, &bid);
+	rc = wreq_submit(m, &r);
 	if (rc == ERR_OK)
-		rc = object_upsert(c, bid, o, klen, old);
-	rc = sq_tx_end(m, c, rc);
-	if (rc == ERR_OK)
-		memcpy(old_blob, old, sizeof(old));
+		memcpy(old_blob, r.old, sizeof(r.old));
 	return rc;
 }
 
@@ -1313,37 +1551,16 @@ enum err
 meta_object_delete(struct meta *m, const char *bucket, const char *key,
 		   char old_blob[BLOB_ID_LEN + 1])
 {
+	struct wreq r = {.op = WOP_DELETE, .bucket = bucket, .key = key};
 	enum err rc;
-	struct conn *c;
-	sqlite3_stmt *st;
-	sqlite3_int64 bid;
-	char old[BLOB_ID_LEN + 1] = "";
-	size_t klen;
 
 	old_blob[0] = '\0';
-	klen = strnlen(key, META_KEY_MAX + 1);
-	if (klen > META_KEY_MAX)
+	r.klen = strnlen(key, META_KEY_MAX + 1);
+	if (r.klen > META_KEY_MAX)
 		return ERR_OK; /* cannot exist */
-	rc = sq_conn(m, &c, NULL);
-	if (rc != ERR_OK)
-		return rc;
-	rc = sq_tx_begin(m, c);
-	if (rc != ERR_OK)
-		return rc;
-	rc = bucket_id(c, bucket, &bid);
+	rc = wreq_submit(m, &r);
 	if (rc == ERR_OK)
-		rc = object_blob(c, bid, key, klen, old);
-	if (rc == ERR_OK && old[0]) {
-		rc = stmt(c, ST_OBJ_DEL, &st);
-		if (rc == ERR_OK) {
-			sqlite3_bind_int64(st, 1, bid);
-			sq_bind_key(st, 2, key, klen);
-			rc = sq_step_done(c, st, "object delete");
-		}
-	}
-	rc = sq_tx_end(m, c, rc);
-	if (rc == ERR_OK)
-		memcpy(old_blob, old, sizeof(old));
+		memcpy(old_blob, r.old, sizeof(r.old));
 	return rc;
 }
 
@@ -1708,48 +1925,37 @@ meta_upload_abort(struct meta *m, const char *bucket, const char *key, const cha
 	return sq_tx_end(m, c, rc);
 }
 
-enum err
-meta_part_put(struct meta *m, const char *upload_id, const struct meta_part *p,
-	      char old_blob[BLOB_ID_LEN + 1])
+/* Inside a write transaction: upserts part p of upload_id; old receives a
+ * replaced blob ("" if none or the same). */
+static enum err
+part_upsert(struct conn *c, const char *upload_id, const struct meta_part *p,
+	    char old[BLOB_ID_LEN + 1])
 {
 	enum err rc;
-	struct conn *c;
 	sqlite3_stmt *st;
 	sqlite3_int64 rid;
-	char old[BLOB_ID_LEN + 1] = "";
 	bool row;
 
-	old_blob[0] = '\0';
-	if (!valid_blob_id(p->blob) || !sq_fits(p->etag, META_ETAG_MAX) ||
-	    !sq_fits(p->ck_value, CKSUM_B64_MAX - 1))
-		return ERR_INVALID_ARGUMENT;
-	if (p->number < 1 || p->number > 10000)
-		return ERR_INVALID_PART_NUMBER;
-	rc = sq_conn(m, &c, NULL);
-	if (rc != ERR_OK)
-		return rc;
-	rc = sq_tx_begin(m, c);
-	if (rc != ERR_OK)
-		return rc;
+	old[0] = '\0';
 	rc = upload_rid(c, NULL, NULL, upload_id, &rid);
 	if (rc != ERR_OK)
-		goto out;
+		return rc;
 	rc = stmt(c, ST_PART_BLOB, &st);
 	if (rc != ERR_OK)
-		goto out;
+		return rc;
 	sqlite3_bind_int64(st, 1, rid);
 	sqlite3_bind_int(st, 2, p->number);
 	rc = sq_step_one(c, st, "part blob", &row);
-	if (rc == ERR_OK && row && !sq_col_copy(st, 0, old, sizeof(old), NULL))
+	if (rc == ERR_OK && row && !sq_col_copy(st, 0, old, BLOB_ID_LEN + 1, NULL))
 		rc = sq_fail(c, "part blob: oversized row", SQLITE_CORRUPT);
 	sqlite3_reset(st);
 	if (rc != ERR_OK)
-		goto out;
+		return rc;
 	if (strcmp(old, p->blob) == 0)
 		old[0] = '\0';
 	rc = stmt(c, ST_PART_PUT, &st);
 	if (rc != ERR_OK)
-		goto out;
+		return rc;
 	sqlite3_bind_int64(st, 1, rid);
 	sqlite3_bind_int(st, 2, p->number);
 	sq_bind_text(st, 3, p->blob);
@@ -1757,11 +1963,26 @@ meta_part_put(struct meta *m, const char *upload_id, const struct meta_part *p,
 	sq_bind_text(st, 5, p->etag);
 	sqlite3_bind_int64(st, 6, p->mtime_ms);
 	sq_bind_text(st, 7, p->ck_value);
-	rc = sq_step_done(c, st, "part put");
-out:
-	rc = sq_tx_end(m, c, rc);
+	return sq_step_done(c, st, "part put");
+}
+
+/* Parts of parallel multipart streams commit together (group commit). */
+enum err
+meta_part_put(struct meta *m, const char *upload_id, const struct meta_part *p,
+	      char old_blob[BLOB_ID_LEN + 1])
+{
+	struct wreq r = {.op = WOP_PART, .upload_id = upload_id, .p = p};
+	enum err rc;
+
+	old_blob[0] = '\0';
+	if (!valid_blob_id(p->blob) || !sq_fits(p->etag, META_ETAG_MAX) ||
+	    !sq_fits(p->ck_value, CKSUM_B64_MAX - 1))
+		return ERR_INVALID_ARGUMENT;
+	if (p->number < 1 || p->number > 10000)
+		return ERR_INVALID_PART_NUMBER;
+	rc = wreq_submit(m, &r);
 	if (rc == ERR_OK)
-		memcpy(old_blob, old, sizeof(old));
+		memcpy(old_blob, r.old, sizeof(r.old));
 	return rc;
 }
 
@@ -1934,6 +2155,23 @@ meta_gc_done(struct meta *m, const char *id)
 	rc = sq_step_done(c, st, "gc done");
 	pthread_mutex_unlock(&m->wlock);
 	return rc;
+}
+
+/* Overwrites call this after unlinking the replaced blob: waiting for a
+ * transaction of its own would cost every such PUT another WAL fsync. */
+void
+meta_gc_done_later(struct meta *m, const char *id)
+{
+	if (!valid_blob_id(id))
+		return;
+	pthread_mutex_lock(&m->qlock);
+	if (m->ngc_later < GC_LATER_MAX) {
+		memcpy(m->gc_later[m->ngc_later++], id, BLOB_ID_LEN + 1);
+		id = NULL;
+	}
+	pthread_mutex_unlock(&m->qlock);
+	if (id)
+		meta_gc_done(m, id);
 }
 
 /* ---- bucket policies ---- */

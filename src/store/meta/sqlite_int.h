@@ -37,12 +37,25 @@ struct tls {
 	struct conn *c[MAX_DEPTH];
 };
 
+struct wreq; /* a queued object/part write, see sqlite.c "group commit" */
+
+/* gc ids whose files are gone, dropped from the gc table by the next batch */
+#define GC_LATER_MAX 1024
+
 struct meta {
 	char *path;
 	pthread_key_t key;
 	pthread_mutex_t lock;  /* guards the tls list */
 	pthread_mutex_t wlock; /* one writer of this process at a time */
 	struct tls *all;
+	/* Group commit: writes queue here and one of their threads, the
+	 * leader, commits them all in one transaction (one WAL fsync). */
+	pthread_mutex_t qlock; /* guards everything below */
+	pthread_cond_t qdone;  /* a batch has finished */
+	struct wreq *qhead, **qtail;
+	bool qbusy; /* a leader is running a batch */
+	size_t ngc_later;
+	char gc_later[GC_LATER_MAX][BLOB_ID_LEN + 1];
 };
 
 
