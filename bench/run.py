@@ -893,6 +893,7 @@ def main():
     def on_term(*_):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     tmp = tempfile.mkdtemp(prefix="coffer-bench-", dir=os.environ.get("BENCH_TMPDIR"))
     R = Results()
     mach = machine(tmp)
