@@ -123,6 +123,11 @@ check_signature(struct req *r, const struct sigv4_cred *c, const char *amz,
 
 	buf_init(&canon, 0);
 	buf_init(&sts, 0);
+	/* Room for a typical request up front instead of doubling from 64. */
+	if (buf_reserve(&canon, 2048) || buf_reserve(&sts, 256)) {
+		e = ERR_NOMEM;
+		goto out;
+	}
 	for (pass = 0; pass < 2; pass++) {
 		enum err ce;
 		buf_reset(&canon);
@@ -143,6 +148,7 @@ check_signature(struct req *r, const struct sigv4_cred *c, const char *amz,
 		if (pass == 0)
 			mismatch_detail(r, c, canon.p, sts.p);
 	}
+out:
 	buf_fini(&canon);
 	buf_fini(&sts);
 	return e;
@@ -390,8 +396,11 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 	if (!a->who.temporary && !cached && cacheable && a->mode != PAY_DEFERRED)
 		keycache_put(&kid, gen, tnow, &a->who, key);
 	/* Refresh last-used; failure here must not fail the request. */
-	if (!a->who.temporary && touch)
+	if (!a->who.temporary && touch) {
 		meta_key_touch(cfg->meta, a->who.akid, tnow, service, cfg->region);
+		if (cached)
+			keycache_touched(&kid, tnow);
+	}
 out:
 	crypto_wipe(key, sizeof key);
 	crypto_wipe(&k, sizeof k);

@@ -104,8 +104,6 @@ keycache_get(const struct keycache_id *id, uint64_t gen, int64_t now, struct pri
 		memcpy(key, e->key, 32);
 		e->used_tick = ++s->tick;
 		*touch = !e->touch_ms || now - e->touch_ms >= KEYCACHE_TOUCH_MS || now < e->touch_ms;
-		if (*touch)
-			mark_touched(s, e, now);
 		hit = true;
 		break;
 	}
@@ -154,5 +152,20 @@ keycache_put(const struct keycache_id *id, uint64_t gen, int64_t now, const stru
 		v->used_tick = ++s->tick;
 		mark_touched(s, v, now);
 	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+keycache_touched(const struct keycache_id *id, int64_t now)
+{
+	struct set *s = set_of(id->akid);
+	size_t i;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < WAYS; i++)
+		if (s->e[i] && matches(s->e[i], id)) {
+			mark_touched(s, s->e[i], now);
+			break;
+		}
 	pthread_mutex_unlock(&s->lock);
 }

@@ -22,10 +22,12 @@ struct keycache_id {
 };
 
 /* True on a hit for generation gen (iamdb_generation_cached): who and key
- * are filled; *touch says whether the last-used record is due (and marks
- * it done as of now). An entry of another generation is wiped. */
+ * are filled; *touch says whether the last-used record is due. An entry of
+ * another generation is wiped. */
 bool keycache_get(const struct keycache_id *id, uint64_t gen, int64_t now,
 		  struct principal *who, uint8_t key[32], bool *touch);
+/* The last-used record was refreshed now for id's key and service. */
+void keycache_touched(const struct keycache_id *id, int64_t now);
 /* Remembers key for id (after its signature verified), as touched now. */
 void keycache_put(const struct keycache_id *id, uint64_t gen, int64_t now,
 		  const struct principal *who, const uint8_t key[32]);

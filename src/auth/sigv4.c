@@ -18,11 +18,17 @@
 #define REGION_MAX 64
 #define SERVICE_MAX 32
 
+/* RFC 3986 unreserved characters, as a table: every byte of every path
+ * and query is looked up (twice: once to size the output). */
+static const bool unreserved[256] = {
+	['A' ... 'Z'] = true, ['a' ... 'z'] = true, ['0' ... '9'] = true,
+	['-'] = true, ['.'] = true, ['_'] = true, ['~'] = true,
+};
+
 static inline bool
 is_unreserved(unsigned char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '.' || c == '_' || c == '~';
+	return unreserved[c];
 }
 
 static bool
@@ -480,7 +486,16 @@ canonical_query(const char *raw, bool presigned, struct buf *out)
 	end = raw + strlen(raw);
 	buf_init(&scratch, 0);
 	buf_init(&dec, 0);
-	maxp = (size_t)(end - raw) / 2 + 1; /* every pair takes a byte and a '&' */
+	/* At most one pair per '&'-separated segment: counted, since zeroing a
+	 * bound of one per two bytes cost more than the rest of this function. */
+	for (maxp = 1, p = raw; (p = memchr(p, '&', (size_t)(end - p))); p++)
+		maxp++;
+	p = raw;
+	/* Sized once for the worst case (every byte escaped), not grown per
+	 * byte; both buffers are uncapped scratch. */
+	if ((e = buf_reserve(&scratch, 3 * (size_t)(end - raw))) ||
+	    (e = buf_reserve(&dec, (size_t)(end - raw))))
+		goto out;
 	if (!(pairs = calloc(maxp, sizeof(*pairs)))) {
 		e = ERR_NOMEM;
 		goto out;
