@@ -11,7 +11,9 @@
 #include "core/log.h"
 #include "iam/api.h"
 
-#define CACHE_MAX 512
+/* Principals whose policies are kept. Above this the cache is flushed
+ * whole; 1,000 IAM users in use at once (2,000 keys) must still hit. */
+#define CACHE_MAX 2048
 
 /* A set of parsed policies. Shared by the cache and every request holding
  * it; freed when neither does. */
@@ -261,8 +263,12 @@ cached_policies(struct meta *m, enum iamdb_kind kind, const char *account, const
 	if ((e = iamdb_generation_cached(m, &gen)))
 		return e;
 	pthread_mutex_lock(&cache_lock);
-	for (s = cache; s; s = s->next)
+	for (pp = &cache; (s = *pp); pp = &s->next)
 		if (s->gen == gen && strcmp(s->key, key) == 0) {
+			/* to the front: the list is searched in order */
+			*pp = s->next;
+			s->next = cache;
+			cache = s;
 			s->holders++;
 			pthread_mutex_unlock(&cache_lock);
 			hand_out(s, out);
