@@ -14,7 +14,7 @@ struct ingest {
 	char blob[BLOB_ID_LEN + 1];
 	struct digest d;
 	char *wbuf;
-	size_t wlen;
+	size_t wlen, wcap; /* wcap: wbuf's size, 0 when the body is empty */
 	enum cksum_alg alg;
 	bool ck_header;                 /* value came in a header */
 	bool ck_trailer;                /* value comes in the trailer */
