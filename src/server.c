@@ -270,7 +270,11 @@ server_main(int argc, char **argv)
 	ho.port = o.port;
 	ho.threads = o.threads;
 	ho.idle_timeout_s = o.idle_timeout;
-	ho.conn_memory = 64 * 1024;
+	/* Per-connection buffer: bounds the request head (AWS allows 8 KB of
+	 * headers) and is the unit MHD reads bodies in. 16 KiB measured as fast
+	 * as 64 KiB for 4 KiB GETs and 1 GiB PUTs, at a quarter of the memory
+	 * per idle connection (1,000 connections: 16 MiB at most). */
+	ho.conn_memory = 16 * 1024;
 	ho.max_conns = 4096;
 	if ((e = http_start(&ho, &app, &hs))) {
 		fprintf(stderr, "coffer server: cannot listen on %s:%d\n", o.host, o.port);
