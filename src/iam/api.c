@@ -274,6 +274,34 @@ iam_truncated(struct query_ctx *c, bool truncated, const char *marker)
 }
 
 enum err
+iam_list_entities(struct query_ctx *c, enum iamdb_kind kind, const char *action,
+		  const char *list, void (*render)(struct query_ctx *c, const struct iamdb_entity *e))
+{
+	const char *prefix = query_arg(c, "PathPrefix"), *marker;
+	struct iamdb_entities l;
+	size_t max, i;
+	enum err e;
+
+	if ((e = iam_paging(c, &marker, &max)) ||
+	    (prefix && (e = iam_check_path_prefix(c, "PathPrefix", prefix))))
+		return e;
+	if ((e = query_authorize(c, action, "*")))
+		return e;
+	if ((e = iamdb_entity_list(c->env->meta, kind, iam_account(c), prefix, marker, max, &l)))
+		return e;
+	query_open(c, list);
+	for (i = 0; i < l.n; i++) {
+		query_open(c, "member");
+		render(c, &l.v[i]);
+		query_close(c, "member");
+	}
+	query_close(c, list);
+	iam_truncated(c, l.truncated, l.n ? l.v[l.n - 1].name : NULL);
+	iamdb_entities_free(&l);
+	return ERR_OK;
+}
+
+enum err
 iam_tags_parse(struct query_ctx *c, const char *prefix, char **json)
 {
 	json_t *a = json_array();

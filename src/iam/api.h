@@ -62,6 +62,11 @@ void iam_elem_doc(struct query_ctx *c, const char *name, const char *json);
 enum err iam_paging(struct query_ctx *c, const char **marker, size_t *max_items);
 /* <IsTruncated> and, when truncated, <Marker>. */
 void iam_truncated(struct query_ctx *c, bool truncated, const char *marker);
+/* ListUsers/ListGroups/ListRoles: PathPrefix, Marker/MaxItems, authorised
+ * with action on "*", each entity rendered as a <member> of <list>. */
+enum err iam_list_entities(struct query_ctx *c, enum iamdb_kind kind, const char *action,
+			   const char *list,
+			   void (*render)(struct query_ctx *c, const struct iamdb_entity *e));
 /* Tags.member.N.Key/Value into a JSON array text (malloc'd; NULL when
  * none given), validated as AWS does. */
 enum err iam_tags_parse(struct query_ctx *c, const char *prefix, char **json);

@@ -101,29 +101,7 @@ iam_api_GetGroup(struct query_ctx *c)
 enum err
 iam_api_ListGroups(struct query_ctx *c)
 {
-	const char *prefix = query_arg(c, "PathPrefix"), *marker;
-	struct iamdb_entities l;
-	size_t max, i;
-	enum err e;
-
-	if ((e = iam_paging(c, &marker, &max)) ||
-	    (prefix && (e = iam_check_path_prefix(c, "PathPrefix", prefix))))
-		return e;
-	if ((e = query_authorize(c, "iam:ListGroups", "*")))
-		return e;
-	if ((e = iamdb_entity_list(c->env->meta, IAMDB_GROUP, iam_account(c), prefix, marker, max,
-				   &l)))
-		return e;
-	query_open(c, "Groups");
-	for (i = 0; i < l.n; i++) {
-		query_open(c, "member");
-		iam_render_group(c, &l.v[i]);
-		query_close(c, "member");
-	}
-	query_close(c, "Groups");
-	iam_truncated(c, l.truncated, l.n ? l.v[l.n - 1].name : NULL);
-	iamdb_entities_free(&l);
-	return ERR_OK;
+	return iam_list_entities(c, IAMDB_GROUP, "iam:ListGroups", "Groups", iam_render_group);
 }
 
 enum err

@@ -112,32 +112,16 @@ iam_api_GetRole(struct query_ctx *c)
 	return role_out(c, name);
 }
 
+static void
+render_listed_role(struct query_ctx *c, const struct iamdb_entity *e)
+{
+	iam_render_role(c, e, false);
+}
+
 enum err
 iam_api_ListRoles(struct query_ctx *c)
 {
-	const char *prefix = query_arg(c, "PathPrefix"), *marker;
-	struct iamdb_entities l;
-	size_t max, i;
-	enum err e;
-
-	if ((e = iam_paging(c, &marker, &max)) ||
-	    (prefix && (e = iam_check_path_prefix(c, "PathPrefix", prefix))))
-		return e;
-	if ((e = query_authorize(c, "iam:ListRoles", "*")))
-		return e;
-	if ((e = iamdb_entity_list(c->env->meta, IAMDB_ROLE, iam_account(c), prefix, marker, max,
-				   &l)))
-		return e;
-	query_open(c, "Roles");
-	for (i = 0; i < l.n; i++) {
-		query_open(c, "member");
-		iam_render_role(c, &l.v[i], false);
-		query_close(c, "member");
-	}
-	query_close(c, "Roles");
-	iam_truncated(c, l.truncated, l.n ? l.v[l.n - 1].name : NULL);
-	iamdb_entities_free(&l);
-	return ERR_OK;
+	return iam_list_entities(c, IAMDB_ROLE, "iam:ListRoles", "Roles", render_listed_role);
 }
 
 static enum err

@@ -96,32 +96,16 @@ iam_api_GetUser(struct query_ctx *c)
 	return ERR_OK;
 }
 
+static void
+render_listed_user(struct query_ctx *c, const struct iamdb_entity *e)
+{
+	iam_render_user(c, e, false);
+}
+
 enum err
 iam_api_ListUsers(struct query_ctx *c)
 {
-	const char *prefix = query_arg(c, "PathPrefix"), *marker;
-	struct iamdb_entities l;
-	size_t max, i;
-	enum err e;
-
-	if ((e = iam_paging(c, &marker, &max)) ||
-	    (prefix && (e = iam_check_path_prefix(c, "PathPrefix", prefix))))
-		return e;
-	if ((e = query_authorize(c, "iam:ListUsers", "*")))
-		return e;
-	if ((e = iamdb_entity_list(c->env->meta, IAMDB_USER, iam_account(c), prefix, marker, max,
-				   &l)))
-		return e;
-	query_open(c, "Users");
-	for (i = 0; i < l.n; i++) {
-		query_open(c, "member");
-		iam_render_user(c, &l.v[i], false);
-		query_close(c, "member");
-	}
-	query_close(c, "Users");
-	iam_truncated(c, l.truncated, l.n ? l.v[l.n - 1].name : NULL);
-	iamdb_entities_free(&l);
-	return ERR_OK;
+	return iam_list_entities(c, IAMDB_USER, "iam:ListUsers", "Users", render_listed_user);
 }
 
 enum err
