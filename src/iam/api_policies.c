@@ -468,21 +468,33 @@ iam_api_ListPolicyVersions(struct query_ctx *c)
 	return ERR_OK;
 }
 
+/* The shared start of actions on one version of the account's own policy:
+ * parameters, audit target, permission, and "AWS-managed or missing". */
+static enum err
+version_target(struct query_ctx *c, const char *action, const char **arn, const char **vid)
+{
+	enum err e;
+
+	if ((e = req_arn(c, "PolicyArn", arn)) || (e = req_version(c, vid)))
+		return e;
+	iam_audit(c, *arn);
+	if ((e = query_authorize(c, action, *arn)))
+		return e;
+	if (iam_builtin_find(*arn))
+		return unmodifiable(c, *arn);
+	if (!is_local(c, *arn))
+		return not_found(c, *arn);
+	return ERR_OK;
+}
+
 enum err
 iam_api_SetDefaultPolicyVersion(struct query_ctx *c)
 {
 	const char *arn, *vid;
 	enum err e;
 
-	if ((e = req_arn(c, "PolicyArn", &arn)) || (e = req_version(c, &vid)))
+	if ((e = version_target(c, "iam:SetDefaultPolicyVersion", &arn, &vid)))
 		return e;
-	iam_audit(c, arn);
-	if ((e = query_authorize(c, "iam:SetDefaultPolicyVersion", arn)))
-		return e;
-	if (iam_builtin_find(arn))
-		return unmodifiable(c, arn);
-	if (!is_local(c, arn))
-		return not_found(c, arn);
 	e = iamdb_version_set_default(c->env->meta, arn, vid);
 	if (e == ERR_IAM_NO_SUCH_ENTITY)
 		return no_version(c, arn, vid);
@@ -495,15 +507,8 @@ iam_api_DeletePolicyVersion(struct query_ctx *c)
 	const char *arn, *vid;
 	enum err e;
 
-	if ((e = req_arn(c, "PolicyArn", &arn)) || (e = req_version(c, &vid)))
+	if ((e = version_target(c, "iam:DeletePolicyVersion", &arn, &vid)))
 		return e;
-	iam_audit(c, arn);
-	if ((e = query_authorize(c, "iam:DeletePolicyVersion", arn)))
-		return e;
-	if (iam_builtin_find(arn))
-		return unmodifiable(c, arn);
-	if (!is_local(c, arn))
-		return not_found(c, arn);
 	e = iamdb_version_delete(c->env->meta, arn, vid);
 	if (e == ERR_IAM_NO_SUCH_ENTITY)
 		return no_version(c, arn, vid);
