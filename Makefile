@@ -62,7 +62,7 @@ run: deps
 unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; ./$$t; done
 
-integration: build/coffer build/asan/coffer
+integration: build/coffer build/asan/coffer build/bench/headload
 	@env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE \
 	    COFFER_BIN=$(CURDIR)/build/asan/coffer COFFER_RELEASE_BIN=$(CURDIR)/build/coffer \
 	    $(PY) -m pytest -q -p no:cacheprovider tests/integration

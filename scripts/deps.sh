@@ -6,8 +6,9 @@ set -eu
 what=${1:-build}
 
 build_pkgs="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev libexpat1-dev libisal-dev libjansson-dev libargon2-dev"
-test_pkgs="clang libcmocka-dev python3-pytest python3-boto3 awscli s3cmd rclone curl nodejs npm"
-bench_pkgs="wrk nginx-light"
+# wrk and nginx-light: the benchmark harness's smoke test runs in `make test`.
+test_pkgs="clang libcmocka-dev python3-pytest python3-boto3 awscli s3cmd rclone curl nodejs npm wrk nginx-light"
+bench_pkgs=""
 
 pkgs=$build_pkgs
 case $what in
