@@ -145,7 +145,14 @@ check_signature(struct req *r, const struct sigv4_cred *c, const char *amz,
 			e = ERR_OK;
 			break;
 		}
-		if (pass == 0)
+	}
+	/* Explain with the normalised form, and only when neither matched (a
+	 * later error of a verified request must not carry these details). */
+	if (e == ERR_SIGNATURE_MISMATCH) {
+		buf_reset(&canon);
+		buf_reset(&sts);
+		if (!sigv4_canonical_request(&in, c, true, &canon) &&
+		    !sigv4_string_to_sign(amz, c, canon.p, canon.len, &sts))
 			mismatch_detail(r, c, canon.p, sts.p);
 	}
 out:
