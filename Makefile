@@ -20,7 +20,7 @@ UNITS   := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/te
 DATA    ?= ./data
 LISTEN  ?= 127.0.0.1:9000
 
-.PHONY: all run test deps deps-test unit integration js clean asan bench bench-quick
+.PHONY: all run test deps deps-test unit integration security js clean asan bench bench-quick
 all: build/coffer
 
 build/coffer: $(OBJS)
@@ -67,10 +67,18 @@ integration: build/coffer build/asan/coffer build/bench/headload
 	    COFFER_BIN=$(CURDIR)/build/asan/coffer COFFER_RELEASE_BIN=$(CURDIR)/build/coffer \
 	    $(PY) -m pytest -q -p no:cacheprovider tests/integration
 
+# The attack suite (tests/security/README.md): its own pytest run, on the
+# integration suite's fixtures.
+security: build/coffer build/asan/coffer
+	@env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE \
+	    COFFER_BIN=$(CURDIR)/build/asan/coffer COFFER_RELEASE_BIN=$(CURDIR)/build/coffer \
+	    $(PY) -m pytest -q -p no:cacheprovider tests/security
+
 test: deps-test
 	@$(MAKE) --no-print-directory all asan
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory security
 
 # Benchmarks (docs/PERFORMANCE.md): never part of `make test`.
 BENCH_ENV := env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE
