@@ -296,6 +296,31 @@ server_main(int argc, char **argv)
 	sts = (struct query_service){"sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/",
 				     sts_actions, sts_nactions, &qenv};
 	route_app(&svc, &iam, &sts, &app);
+	snprintf(s3url, sizeof s3url, "http://%s%s%s:%d", strchr(o.host, ':') ? "[" : "", o.host,
+		 strchr(o.host, ':') ? "]" : "", o.port);
+	/* Before the S3 listener: whoever sees S3 answer finds the console up. */
+	if (o.console.port) {
+		/* The console: its own daemon, a few threads (people, not load;
+		 * sign-in runs argon2id on them), the same services behind it. */
+		ccfg = (struct console_cfg){svc.meta, o.region, acct.id, s3url, o.data, &iam, &sts, &svc};
+		if ((e = console_init(&ccfg))) {
+			fprintf(stderr, "coffer server: cannot set up the console\n");
+			goto out;
+		}
+		console_app(&capp);
+		memset(&ho, 0, sizeof ho);
+		ho.host = o.console.host;
+		ho.port = o.console.port;
+		ho.threads = o.threads < 4 ? o.threads : 4;
+		ho.idle_timeout_s = o.idle_timeout;
+		ho.conn_memory = 32 * 1024; /* cookies and browser headers */
+		ho.max_conns = 256;
+		if ((e = http_start(&ho, &capp, &cs))) {
+			fprintf(stderr, "coffer server: cannot listen on %s:%d for the console\n",
+				o.console.host, o.console.port);
+			goto out;
+		}
+	}
 	memset(&ho, 0, sizeof ho);
 	ho.host = o.host;
 	ho.port = o.port;
@@ -310,28 +335,6 @@ server_main(int argc, char **argv)
 	if ((e = http_start(&ho, &app, &hs))) {
 		fprintf(stderr, "coffer server: cannot listen on %s:%d\n", o.host, o.port);
 		goto out;
-	}
-	snprintf(s3url, sizeof s3url, "http://%s%s%s:%d", strchr(o.host, ':') ? "[" : "", o.host,
-		 strchr(o.host, ':') ? "]" : "", o.port);
-	if (o.console.port) {
-		/* The console: its own daemon, a few threads (people, not load;
-		 * sign-in runs argon2id on them), the same services behind it. */
-		ccfg = (struct console_cfg){svc.meta, o.region, acct.id, s3url, o.data, &iam, &sts, &svc};
-		if ((e = console_init(&ccfg))) {
-			fprintf(stderr, "coffer server: cannot set up the console\n");
-			goto out;
-		}
-		console_app(&capp);
-		ho.host = o.console.host;
-		ho.port = o.console.port;
-		ho.threads = o.threads < 4 ? o.threads : 4;
-		ho.conn_memory = 32 * 1024; /* cookies and browser headers */
-		ho.max_conns = 256;
-		if ((e = http_start(&ho, &capp, &cs))) {
-			fprintf(stderr, "coffer server: cannot listen on %s:%d for the console\n",
-				o.console.host, o.console.port);
-			goto out;
-		}
 	}
 	printf("coffer is serving S3 at %s  (region %s)\n", s3url, o.region);
 	printf("  data directory: %s\n", o.data);
