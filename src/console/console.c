@@ -355,10 +355,14 @@ finish(struct req *r)
 	enum err e = ERR_OK;
 
 	switch (cr->kind) {
+	case CK_S3:
+		/* Before: a PutObject may answer later, from another thread
+		 * (ERR_PENDING); an error answer drops them again. */
+		security_headers(r);
+		return s3_finish(r);
 	case CK_IAM:
 	case CK_STS:
-	case CK_S3:
-		e = cr->kind == CK_S3 ? s3_finish(r) : query_finish(r);
+		e = query_finish(r);
 		break;
 	case CK_ASSET: con_asset_answer(r, cr->asset); break;
 	case CK_SIGNIN: con_signin(r, cr); break;

@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -15,11 +17,21 @@
 #include "core/timefmt.h"
 #include "http.h"
 
-enum { PH_NEW, PH_BODY, PH_DONE };
+enum { PH_NEW, PH_BODY, PH_PARKED, PH_DONE };
+
+/* ERR_PENDING: the worker suspends the connection and the completing thread
+ * resumes it, in whichever order they get there. */
+enum { PARK_RUNNING, PARK_SUSPENDED, PARK_RESUMED_EARLY };
 
 struct http_server {
 	struct MHD_Daemon *d;
 	const struct http_app *app;
+	/* ERR_PENDING bookkeeping: suspended connections, and shutdown, which
+	 * must not close a connection another thread is about to resume. */
+	_Atomic int parked;
+	_Atomic bool stopping;
+	pthread_mutex_t wlock;
+	pthread_cond_t wcv; /* an early completion, for a worker waiting at shutdown */
 };
 
 const char *
@@ -189,6 +201,7 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
 	if (!r)
 		return NULL;
 	r->t0_ns = mono_ns();
+	r->srv = cls;
 	r->fd = -1;
 	buf_init(&r->body, 0);
 	buf_init(&r->err_xml, 64 * 1024);
@@ -330,6 +343,53 @@ fill_remote(struct MHD_Connection *c, struct req *r)
 			  sizeof r->remote);
 }
 
+/* finish handed r to another thread: stop polling the connection until
+ * http_resume. Suspending first and then announcing it means a resume that
+ * came before the announcement is seen, and undone here. While the server
+ * stops, the worker waits for the completion instead, so that no connection
+ * is suspended when libmicrohttpd closes them all (counted before the flag
+ * is read, so http_stop either sees the count or we see the flag). */
+static enum MHD_Result
+park(struct http_server *s, struct MHD_Connection *c, struct req *r)
+{
+	int expect = PARK_RUNNING;
+
+	atomic_fetch_add(&s->parked, 1);
+	if (atomic_load(&s->stopping)) {
+		atomic_fetch_sub(&s->parked, 1);
+		pthread_mutex_lock(&s->wlock);
+		while (atomic_load(&r->park) != PARK_RESUMED_EARLY)
+			pthread_cond_wait(&s->wcv, &s->wlock);
+		pthread_mutex_unlock(&s->wlock);
+		if (r->resumed)
+			fail(s, r, r->resumed);
+		return respond(c, r);
+	}
+	r->phase = PH_PARKED;
+	r->conn = c;
+	MHD_suspend_connection(c);
+	if (!atomic_compare_exchange_strong(&r->park, &expect, PARK_SUSPENDED))
+		MHD_resume_connection(c); /* already complete */
+	return MHD_YES;
+}
+
+void
+http_resume(struct req *r, enum err e)
+{
+	struct http_server *s = r->srv;
+	int expect = PARK_RUNNING;
+
+	r->resumed = e;
+	/* Before the worker suspended: it sees this and resumes itself. */
+	if (atomic_compare_exchange_strong(&r->park, &expect, PARK_RESUMED_EARLY)) {
+		pthread_mutex_lock(&s->wlock);
+		pthread_cond_broadcast(&s->wcv);
+		pthread_mutex_unlock(&s->wlock);
+		return;
+	}
+	MHD_resume_connection(r->conn);
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -372,8 +432,17 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 		}
 		r->phase = PH_DONE;
 		e = r->deferred ? r->deferred : s->app->finish(r);
+		if (e == ERR_PENDING)
+			return park(s, c, r);
 		if (e)
 			fail(s, r, e);
+		return respond(c, r);
+	case PH_PARKED:
+		/* resumed: the completing thread set the response or an error */
+		atomic_fetch_sub(&s->parked, 1);
+		r->phase = PH_DONE;
+		if (r->resumed)
+			fail(s, r, r->resumed);
 		return respond(c, r);
 	default:
 		return MHD_NO;
@@ -439,11 +508,14 @@ http_start(const struct http_opts *o, const struct http_app *app, struct http_se
 	 * FIN of a client that sent a partial request line and then shut down its
 	 * side, holding the connection until the idle timeout (12 of 20 tries
 	 * here); with poll it closes at once, and 4 KiB GETs ran as fast. */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 
 	if (!s)
 		return ERR_NOMEM;
 	s->app = app;
+	pthread_mutex_init(&s->wlock, NULL);
+	pthread_cond_init(&s->wcv, NULL);
 	memset(&sin, 0, sizeof sin);
 	memset(&sin6, 0, sizeof sin6);
 	if (inet_pton(AF_INET, o->host, &sin.sin_addr) == 1) {
@@ -473,6 +545,8 @@ http_start(const struct http_opts *o, const struct http_app *app, struct http_se
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, s,
 	    MHD_OPTION_END);
 	if (!s->d) {
+		pthread_mutex_destroy(&s->wlock);
+		pthread_cond_destroy(&s->wcv);
 		free(s);
 		return ERR_INTERNAL;
 	}
@@ -483,8 +557,18 @@ http_start(const struct http_opts *o, const struct http_app *app, struct http_se
 void
 http_stop(struct http_server *s)
 {
+	int i;
+
 	if (!s)
 		return;
+	/* Parked requests complete within a group commit; give them 30 s. */
+	atomic_store(&s->stopping, true);
+	for (i = 0; i < 30000 && atomic_load(&s->parked) > 0; i++)
+		usleep(1000);
+	if (atomic_load(&s->parked) > 0)
+		log_error("http: stopping with %d requests still waiting", atomic_load(&s->parked));
 	MHD_stop_daemon(s->d);
+	pthread_mutex_destroy(&s->wlock);
+	pthread_cond_destroy(&s->wcv);
 	free(s);
 }

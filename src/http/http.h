@@ -22,7 +22,10 @@ struct principal;
 
 /* The application's callbacks. start runs once the headers are in (before
  * 100-continue is sent); body gets each piece of the (de-chunked) body;
- * finish runs after the last byte and must set the response. An error from
+ * finish runs after the last byte and must set the response, or return
+ * ERR_PENDING after handing the request to another thread, which sets the
+ * response and calls http_resume (the worker thread meanwhile serves other
+ * connections). An error from
  * any of them ends the exchange with app->error's rendering of it; the rest
  * of a body is read and dropped first so the connection stays usable. */
 struct http_app {
@@ -87,7 +90,17 @@ struct req {
 	enum err deferred;         /* error met while the body streams */
 	int phase;                 /* private to http.c */
 	uint64_t bytes_out;
+	/* ERR_PENDING hand-off, private to http.c */
+	void *srv;
+	void *conn;
+	_Atomic int park;
+	enum err resumed;
 };
+
+/* Completes a request whose finish returned ERR_PENDING, from any thread,
+ * once: e is ERR_OK with the response set, or the error to answer with.
+ * r must not be touched by the caller afterwards. */
+void http_resume(struct req *r, enum err e);
 
 /* Case-insensitive lookup of the first value of a request header; NULL if absent. */
 const char *req_header(const struct req *r, const char *name);

@@ -51,9 +51,12 @@ s3_refuse_unsupported(const struct req *r)
 	return ERR_OK;
 }
 
-/* Per-request state of PutObject: the stored headers gathered up front. */
+/* Per-request state of PutObject: the stored headers gathered up front,
+ * and the row being committed (it must outlive s3_put_object, which hands
+ * it to the store's commit thread). */
 struct put_state {
 	struct buf headers;
+	struct meta_object o;
 };
 
 static void
@@ -146,34 +149,54 @@ object_init(struct s3_ctx *c, struct meta_object *o)
 	o->mtime_ms = now_ms();
 }
 
+/* The commit thread's half of PutObject, once the row is durable (or the
+ * write failed): the file moves to its place, a replaced one goes, and the
+ * answer is released. */
+static void
+put_committed(void *ctx, enum err rc, const char old[BLOB_ID_LEN + 1])
+{
+	struct s3_ctx *c = ctx;
+	struct put_state *ps = c->priv;
+
+	if (rc == ERR_OK) {
+		if (!ps->o.inl && blob_publish(c->svc->blobs, ps->o.blob))
+			log_error("s3: publishing blob %s failed; recovery will redo it", ps->o.blob);
+		s3_gc_blob(c->svc, old);
+		c->r->status = 200;
+		req_set_headerf(c->r, "ETag", "\"%s\"", ps->o.etag);
+		set_checksum_headers(c->r, ps->o.ck_alg, ps->o.ck_type, ps->o.ck_value);
+	}
+	http_resume(c->r, rc);
+}
+
+/* The bytes are in (and, for a file, synced): the row joins the next group
+ * commit and the worker thread goes back to its other connections until
+ * put_committed answers. */
 enum err
 s3_put_object(struct s3_ctx *c)
 {
 	struct put_state *ps = c->priv;
 	struct ingest *in = c->in;
-	struct meta_object o;
+	struct meta_object *o = &ps->o;
 	enum err e;
 
 	if ((e = ingest_end(c)))
 		return e;
 	if ((e = put_conditions(c)))
 		return e;
-	object_init(c, &o);
-	memcpy(o.blob, in->blob, sizeof o.blob);
-	o.size = in->size;
-	o.inl = in->inl;
-	o.data = in->inl ? in->wbuf : NULL;
-	snprintf(o.etag, sizeof o.etag, "%s", in->etag);
-	o.headers = ps->headers.p;
-	o.ck_alg = in->alg;
-	o.ck_type = CKT_FULL_OBJECT;
-	snprintf(o.ck_value, sizeof o.ck_value, "%s", in->ck_b64);
-	if ((e = commit_object(c, &o)))
+	object_init(c, o);
+	memcpy(o->blob, in->blob, sizeof o->blob);
+	o->size = in->size;
+	o->inl = in->inl;
+	o->data = in->inl ? in->wbuf : NULL;
+	snprintf(o->etag, sizeof o->etag, "%s", in->etag);
+	o->headers = ps->headers.p;
+	o->ck_alg = in->alg;
+	o->ck_type = CKT_FULL_OBJECT;
+	snprintf(o->ck_value, sizeof o->ck_value, "%s", in->ck_b64);
+	if ((e = meta_object_put_async(c->svc->meta, o, put_committed, c)))
 		return e;
-	c->r->status = 200;
-	req_set_headerf(c->r, "ETag", "\"%s\"", in->etag);
-	set_checksum_headers(c->r, o.ck_alg, o.ck_type, o.ck_value);
-	return ERR_OK;
+	return ERR_PENDING;
 }
 
 /* ---- reading ---- */

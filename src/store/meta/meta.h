@@ -139,6 +139,15 @@ enum err meta_object_get_data(struct meta *m, const char *bucket, const char *ke
  * inline o (o->inl) stores its o->size bytes from o->data. */
 enum err meta_object_put(struct meta *m, const struct meta_object *o,
 			 char old_blob[BLOB_ID_LEN + 1]);
+/* meta_object_put without waiting: the write joins the next group commit
+ * and done(ctx, rc, old_blob) runs on the store's commit thread once the
+ * transaction holding it committed (rc ERR_OK: durable and visible) or
+ * failed. o and everything it points to must stay valid until then. An
+ * invalid o is refused at once (done is not called). done must not block
+ * on the store's writes (it runs on the thread that makes them). */
+typedef void (*meta_done_fn)(void *ctx, enum err rc, const char old_blob[BLOB_ID_LEN + 1]);
+enum err meta_object_put_async(struct meta *m, const struct meta_object *o, meta_done_fn done,
+			       void *ctx);
 /* Deletes if present (deleting a missing key is ERR_OK, old_blob ""; an
  * inline object's bytes go with its row, old_blob "" too). */
 enum err meta_object_delete(struct meta *m, const char *bucket, const char *key,

@@ -734,6 +734,7 @@ out:
 }
 
 static void gc_later_flush(struct meta *m);
+static void *committer(void *arg);
 
 /* SQLite counts every allocation under one process-wide mutex unless told
  * not to; with a connection per worker thread that mutex was the most
@@ -778,11 +779,13 @@ meta_open(const char *path, struct meta **out)
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_mutex_init(&m->wlock, NULL);
 	pthread_mutex_init(&m->qlock, NULL);
+	pthread_cond_init(&m->qwork, NULL);
 	m->qtail = &m->qhead;
 	if (pthread_key_create(&m->key, tls_destroy) != 0) {
 		pthread_mutex_destroy(&m->lock);
 		pthread_mutex_destroy(&m->wlock);
 		pthread_mutex_destroy(&m->qlock);
+		pthread_cond_destroy(&m->qwork);
 		objcache_free(m->oc);
 		free(m->path);
 		free(m);
@@ -809,6 +812,12 @@ meta_open(const char *path, struct meta **out)
 	 * instead of each leader re-reading what the previous one wrote. */
 	if (rc == ERR_OK)
 		rc = conn_open(m->path, &m->wconn);
+	if (rc == ERR_OK) {
+		if (pthread_create(&m->qthread, NULL, committer, m) == 0)
+			m->qthread_on = true;
+		else
+			rc = ERR_INTERNAL;
+	}
 out:
 	sqlite3_free(mode);
 	if (rc != ERR_OK) {
@@ -826,6 +835,14 @@ meta_close(struct meta *m)
 
 	if (!m)
 		return;
+	/* The commit thread finishes what is queued, then ends. */
+	if (m->qthread_on) {
+		pthread_mutex_lock(&m->qlock);
+		m->qstop = true;
+		pthread_cond_signal(&m->qwork);
+		pthread_mutex_unlock(&m->qlock);
+		pthread_join(m->qthread, NULL);
+	}
 	/* gc rows still waiting for a batch: dropping them now is only tidy
 	 * (the start-up sweep would find their files gone). */
 	gc_later_flush(m);
@@ -844,6 +861,7 @@ meta_close(struct meta *m)
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->wlock);
 	pthread_mutex_destroy(&m->qlock);
+	pthread_cond_destroy(&m->qwork);
 	objcache_free(m->oc);
 	free(m->path);
 	free(m);
@@ -1414,11 +1432,15 @@ object_upsert(struct conn *c, sqlite3_int64 bid, const struct meta_object *o, si
  *
  * Object and part writes are where request rates are high, and each used to
  * be its own transaction: one WAL fsync per PUT, serialised on wlock. Now a
- * write is queued as a wreq; the first thread to find no batch running
- * becomes the leader, takes the whole queue, applies it in one IMMEDIATE
- * transaction and commits once, then marks every wreq done and wakes the
- * waiters. Writes arriving meanwhile form the next batch, so batches grow
- * with load and an idle store still commits a lone write at once.
+ * write is queued as a wreq and the store's commit thread takes the whole
+ * queue, applies it in one IMMEDIATE transaction on its own connection and
+ * commits once, then completes every wreq: a synchronous caller is woken on
+ * its own condition, an asynchronous one (meta_object_put_async) gets its
+ * callback on the commit thread. Writes arriving meanwhile form the next
+ * batch, so batches grow with load and an idle store still commits a lone
+ * write at once. Asynchronous callers (PutObject) do not hold a worker
+ * thread while they wait, so a batch is bounded by the connections writing,
+ * not by the threads serving them.
  *
  * Each wreq is applied inside its own SAVEPOINT: a failing one (bucket gone,
  * upload gone, constraint) is rolled back to its savepoint and fails alone.
@@ -1441,7 +1463,10 @@ struct wreq {
 	enum err rc;                 /* result */
 	bool failed;                 /* rc is final (failed alone) */
 	bool done;                   /* under qlock: the waiter may return */
-	pthread_cond_t cv;           /* its waiter's: done, or lead the next batch */
+	pthread_cond_t cv;           /* its waiter's (synchronous calls) */
+	/* asynchronous calls: run on the commit thread, then the wreq is freed */
+	meta_done_fn done_fn;
+	void *ctx;
 	struct wreq *next;
 };
 
@@ -1557,32 +1582,21 @@ gc_later_flush(struct meta *m)
 	m->ngc_later = 0;
 }
 
-/* Queues r and returns once a batch containing it has committed (or failed),
- * leading that batch if no other thread is. */
-static enum err
-wreq_submit(struct meta *m, struct wreq *r)
+/* The commit thread: runs batches until meta_close, then the last queue. */
+static void *
+committer(void *arg)
 {
+	struct meta *m = arg;
 	char (*gc)[BLOB_ID_LEN + 1] = NULL;
-	struct wreq *batch, *b, *next;
-	struct conn *c;
+	struct wreq *batch, *b, *next, *async;
 	size_t ngc;
 
-	/* The batch connection exists from meta_open on: a leader cannot fail
-	 * to get one with other threads' writes in its hands. */
-	c = m->wconn;
-	r->rc = ERR_OK;
-	r->failed = r->done = false;
-	r->next = NULL;
-	pthread_cond_init(&r->cv, NULL);
 	pthread_mutex_lock(&m->qlock);
-	*m->qtail = r;
-	m->qtail = &r->next;
-	while (!r->done) {
-		if (m->qbusy) {
-			pthread_cond_wait(&r->cv, &m->qlock);
-			continue;
-		}
-		m->qbusy = true;
+	for (;;) {
+		while (!m->qhead && !m->qstop)
+			pthread_cond_wait(&m->qwork, &m->qlock);
+		if (!m->qhead)
+			break; /* stopping with nothing queued */
 		batch = m->qhead;
 		m->qhead = NULL;
 		m->qtail = &m->qhead;
@@ -1594,7 +1608,7 @@ wreq_submit(struct meta *m, struct wreq *r)
 			ngc = 0;
 		}
 		pthread_mutex_unlock(&m->qlock);
-		batch_run(m, c, batch, gc, ngc);
+		batch_run(m, m->wconn, batch, gc, ngc);
 		free(gc);
 		gc = NULL;
 		/* Committed (or not): cached rows of these keys go before any
@@ -1605,23 +1619,54 @@ wreq_submit(struct meta *m, struct wreq *r)
 			else if (b->op == WOP_DELETE)
 				objcache_invalidate(m->oc, b->bucket, b->key, b->klen);
 		}
+		/* Synchronous waiters are signalled under qlock, so none can see
+		 * done and free its wreq (on its stack) before the signal; next
+		 * is read before done is set for the same reason. Callbacks run
+		 * after, without the lock (they may queue writes themselves). */
+		async = NULL;
 		pthread_mutex_lock(&m->qlock);
-		/* Only this batch's waiters wake, each on its own condition (a
-		 * broadcast woke every queued writer only for most to sleep
-		 * again). Signalled under qlock, so a waiter cannot have seen
-		 * done and freed its wreq (on its stack) before the signal;
-		 * next is read before done is set for the same reason. */
 		for (b = batch; b; b = next) {
 			next = b->next;
+			if (b->done_fn) {
+				b->next = async;
+				async = b;
+				continue;
+			}
 			b->done = true;
-			if (b != r)
-				pthread_cond_signal(&b->cv);
+			pthread_cond_signal(&b->cv);
 		}
-		m->qbusy = false;
-		/* Writes queued meanwhile: their first waiter leads next. */
-		if (m->qhead)
-			pthread_cond_signal(&m->qhead->cv);
+		pthread_mutex_unlock(&m->qlock);
+		for (b = async; b; b = next) {
+			next = b->next;
+			b->done_fn(b->ctx, b->rc, b->old);
+			free(b);
+		}
+		pthread_mutex_lock(&m->qlock);
 	}
+	pthread_mutex_unlock(&m->qlock);
+	return NULL;
+}
+
+static void
+wreq_enqueue(struct meta *m, struct wreq *r)
+{
+	r->rc = ERR_OK;
+	r->failed = r->done = false;
+	r->next = NULL;
+	*m->qtail = r;
+	m->qtail = &r->next;
+	pthread_cond_signal(&m->qwork);
+}
+
+/* Queues r and returns once a batch containing it has committed (or failed). */
+static enum err
+wreq_submit(struct meta *m, struct wreq *r)
+{
+	pthread_cond_init(&r->cv, NULL);
+	pthread_mutex_lock(&m->qlock);
+	wreq_enqueue(m, r);
+	while (!r->done)
+		pthread_cond_wait(&r->cv, &m->qlock);
 	pthread_mutex_unlock(&m->qlock);
 	pthread_cond_destroy(&r->cv);
 	return r->rc;
@@ -1673,6 +1718,29 @@ meta_object_put(struct meta *m, const struct meta_object *o, char old_blob[BLOB_
 	if (rc == ERR_OK)
 		memcpy(old_blob, r.old, sizeof(r.old));
 	return rc;
+}
+
+enum err
+meta_object_put_async(struct meta *m, const struct meta_object *o, meta_done_fn done, void *ctx)
+{
+	struct wreq *r;
+	size_t klen;
+	enum err rc;
+
+	rc = object_valid(o, &klen);
+	if (rc != ERR_OK)
+		return rc;
+	if (!(r = calloc(1, sizeof(*r))))
+		return ERR_NOMEM;
+	r->op = WOP_PUT;
+	r->o = o;
+	r->klen = klen;
+	r->done_fn = done;
+	r->ctx = ctx;
+	pthread_mutex_lock(&m->qlock);
+	wreq_enqueue(m, r);
+	pthread_mutex_unlock(&m->qlock);
+	return ERR_OK;
 }
 
 enum err

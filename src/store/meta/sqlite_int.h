@@ -53,7 +53,10 @@ struct meta {
 	 * leader, commits them all in one transaction (one WAL fsync). */
 	pthread_mutex_t qlock; /* guards everything below (each waiter has its own condition) */
 	struct wreq *qhead, **qtail;
-	bool qbusy; /* a leader is running a batch */
+	pthread_cond_t qwork; /* the commit thread waits here for writes */
+	pthread_t qthread;    /* the commit thread */
+	bool qthread_on;
+	bool qstop;           /* meta_close: finish the queue and end */
 	size_t ngc_later;
 	char gc_later[GC_LATER_MAX][BLOB_ID_LEN + 1];
 	struct objcache *oc; /* hot object rows; see objcache.h */
