@@ -2,12 +2,17 @@
 // banner, modal dialogs, tables with empty states, tabs and value formatting.
 // No page logic here; nothing in this file talks to the server.
 
-// h('button.primary', {onclick: f, type: 'button'}, 'Save') -> <button class="primary">.
+// h('button#save.primary', {onclick: f, type: 'button'}, 'Save') -> <button id="save" class="primary">.
 // Children may be strings, nodes, arrays or null; strings always become text,
 // never markup, so values from the server cannot inject HTML.
 export function h(tag, attrs, ...children) {
-  const [name, ...classes] = tag.split('.');
+  const [, name, rest] = /^([a-z0-9]*)(.*)$/.exec(tag);
   const el = document.createElement(name || 'div');
+  const classes = [];
+  for (const [, kind, value] of rest.matchAll(/([#.])([^#.]+)/g)) {
+    if (kind === '#') el.id = value;
+    else classes.push(value);
+  }
   if (classes.length) el.className = classes.join(' ');
   if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
     children.unshift(attrs);
