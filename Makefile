@@ -17,8 +17,19 @@ SOBJS   := $(SRCS:src/%.c=build/asan/obj/%.o)
 SLIBOBJS:= $(LIBSRCS:src/%.c=build/asan/obj/%.o)
 UNITS   := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
+# The console's browser app, embedded into the binary: every file under
+# src/console/assets becomes a byte array in a generated C file.
+ASSETS  := $(shell find src/console/assets -type f 2>/dev/null | LC_ALL=C sort)
+ASSETDIRS := $(shell find src/console/assets -type d 2>/dev/null)
+GEN     := build/gen/console_assets.c
+OBJS    += build/obj/gen/console_assets.o
+LIBOBJS += build/obj/gen/console_assets.o
+SOBJS   += build/asan/obj/gen/console_assets.o
+SLIBOBJS+= build/asan/obj/gen/console_assets.o
+
 DATA    ?= ./data
 LISTEN  ?= 127.0.0.1:9000
+CONSOLE ?= 127.0.0.1:9001
 
 .PHONY: all run test deps deps-test unit integration js clean asan bench bench-quick
 all: build/coffer
@@ -31,6 +42,21 @@ build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_BASE) $(OPT) -c -o $@ $<
+
+$(GEN): scripts/embed-assets.sh $(ASSETS) $(ASSETDIRS)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@sh scripts/embed-assets.sh src/console/assets $@
+
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_BASE) $(OPT) -c -o $@ $<
+
+build/asan/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (ASan+UBSan)"
+	@$(CC) $(CFLAGS_BASE) $(SAN) -c -o $@ $<
 
 asan: build/asan/coffer
 build/asan/coffer: $(SOBJS)
@@ -57,7 +83,7 @@ deps-test:
 
 run: deps
 	@$(MAKE) --no-print-directory build/coffer
-	./build/coffer server --data $(DATA) --listen $(LISTEN)
+	./build/coffer server --data $(DATA) --listen $(LISTEN) --console-listen $(CONSOLE)
 
 unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; ./$$t; done

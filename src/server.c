@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "audit/audit.h"
+#include "console/console.h"
 #include "auth/secrets.h"
 #include "core/log.h"
 #include "http/http.h"
@@ -21,10 +22,16 @@
 #include "s3/s3.h"
 #include "server.h"
 
+struct listen_addr {
+	char host[256];
+	int port;
+};
+
 struct server_opts {
 	const char *data;
 	char host[256];
 	int port;
+	struct listen_addr console; /* port 0: no console */
 	const char *region;
 	const char *domain;
 	unsigned threads;
@@ -42,6 +49,8 @@ server_usage(FILE *out)
 		"options:\n"
 		"  --data DIR          data directory (created if missing)   [./data]\n"
 		"  --listen HOST:PORT  address to serve S3 on; IPv6 as [::1]:9000 [127.0.0.1:9000]\n"
+		"  --console-listen HOST:PORT|off\n"
+		"                      address of the web console, or off     [127.0.0.1:9001]\n"
 		"  --region NAME       the region this server is             [us-east-1]\n"
 		"  --domain NAME       base domain for virtual-hosted-style buckets\n"
 		"                      (BUCKET.NAME); path style always works\n"
@@ -54,13 +63,16 @@ server_usage(FILE *out)
 		"                      the root user's access key (generated and printed once\n"
 		"                      when unset)\n"
 		"  COFFER_ROOT_USER    the root user's name                   [root]\n"
+		"  COFFER_ROOT_PASSWORD\n"
+		"                      the root user's console password (generated and printed\n"
+		"                      once when unset; read while the root user has none)\n"
 		"environment (every start):\n"
 		"  COFFER_MASTER_KEY   64 hex digits: the key sealing stored secrets, instead of\n"
 		"                      DIR/master.key\n");
 }
 
 static int
-parse_listen(const char *s, struct server_opts *o)
+parse_listen(const char *s, struct listen_addr *o)
 {
 	const char *colon;
 	char *end;
@@ -102,6 +114,7 @@ parse_args(int argc, char **argv, struct server_opts *o)
 	static const struct option longopts[] = {
 		{"data", required_argument, NULL, 'd'},
 		{"listen", required_argument, NULL, 'l'},
+		{"console-listen", required_argument, NULL, 'c'},
 		{"region", required_argument, NULL, 'r'},
 		{"domain", required_argument, NULL, 'D'},
 		{"threads", required_argument, NULL, 't'},
@@ -116,6 +129,8 @@ parse_args(int argc, char **argv, struct server_opts *o)
 	o->data = "./data";
 	strcpy(o->host, "127.0.0.1");
 	o->port = 9000;
+	strcpy(o->console.host, "127.0.0.1");
+	o->console.port = 9001;
 	o->region = "us-east-1";
 	o->domain = NULL;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -128,9 +143,22 @@ parse_args(int argc, char **argv, struct server_opts *o)
 		case 'd':
 			o->data = optarg;
 			break;
-		case 'l':
-			if (parse_listen(optarg, o)) {
+		case 'l': {
+			struct listen_addr a;
+			if (parse_listen(optarg, &a)) {
 				fprintf(stderr, "coffer server: --listen wants HOST:PORT, got '%s'\n", optarg);
+				return 2;
+			}
+			memcpy(o->host, a.host, sizeof o->host);
+			o->port = a.port;
+			break;
+		}
+		case 'c':
+			if (strcmp(optarg, "off") == 0) {
+				o->console.port = 0;
+			} else if (parse_listen(optarg, &o->console)) {
+				fprintf(stderr, "coffer server: --console-listen wants HOST:PORT or off, "
+					"got '%s'\n", optarg);
 				return 2;
 			}
 			break;
@@ -197,7 +225,10 @@ server_main(int argc, char **argv)
 	struct query_service iam, sts;
 	struct http_app app;
 	struct http_opts ho;
-	struct http_server *hs = NULL;
+	struct http_server *hs = NULL, *cs = NULL;
+	struct http_app capp;
+	struct console_cfg ccfg;
+	char s3url[300];
 	struct meta_account acct;
 	uint8_t master[MASTER_KEY_LEN];
 	char dbpath[4200];
@@ -265,6 +296,31 @@ server_main(int argc, char **argv)
 	sts = (struct query_service){"sts", "2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/",
 				     sts_actions, sts_nactions, &qenv};
 	route_app(&svc, &iam, &sts, &app);
+	snprintf(s3url, sizeof s3url, "http://%s%s%s:%d", strchr(o.host, ':') ? "[" : "", o.host,
+		 strchr(o.host, ':') ? "]" : "", o.port);
+	/* Before the S3 listener: whoever sees S3 answer finds the console up. */
+	if (o.console.port) {
+		/* The console: its own daemon, a few threads (people, not load;
+		 * sign-in runs argon2id on them), the same services behind it. */
+		ccfg = (struct console_cfg){svc.meta, o.region, acct.id, s3url, o.data, &iam, &sts, &svc};
+		if ((e = console_init(&ccfg))) {
+			fprintf(stderr, "coffer server: cannot set up the console\n");
+			goto out;
+		}
+		console_app(&capp);
+		memset(&ho, 0, sizeof ho);
+		ho.host = o.console.host;
+		ho.port = o.console.port;
+		ho.threads = o.threads < 4 ? o.threads : 4;
+		ho.idle_timeout_s = o.idle_timeout;
+		ho.conn_memory = 32 * 1024; /* cookies and browser headers */
+		ho.max_conns = 256;
+		if ((e = http_start(&ho, &capp, &cs))) {
+			fprintf(stderr, "coffer server: cannot listen on %s:%d for the console\n",
+				o.console.host, o.console.port);
+			goto out;
+		}
+	}
 	memset(&ho, 0, sizeof ho);
 	ho.host = o.host;
 	ho.port = o.port;
@@ -280,8 +336,7 @@ server_main(int argc, char **argv)
 		fprintf(stderr, "coffer server: cannot listen on %s:%d\n", o.host, o.port);
 		goto out;
 	}
-	printf("coffer is serving S3 at http://%s%s%s:%d  (region %s)\n",
-	       strchr(o.host, ':') ? "[" : "", o.host, strchr(o.host, ':') ? "]" : "", o.port, o.region);
+	printf("coffer is serving S3 at %s  (region %s)\n", s3url, o.region);
 	printf("  data directory: %s\n", o.data);
 	printf("  account %s, root user '%s'\n", acct.id, acct.root_user);
 	printf("  root access key: %s\n",
@@ -291,6 +346,13 @@ server_main(int argc, char **argv)
 	if (o.domain)
 		printf("  virtual-hosted buckets: http://BUCKET.%s:%d\n", o.domain, o.port);
 	printf("  try: aws --endpoint-url http://%s:%d s3 ls\n", o.host, o.port);
+	if (o.console.port)
+		printf("  console: http://%s%s%s:%d  (sign in as root user '%s' with %s)\n",
+		       strchr(o.console.host, ':') ? "[" : "", o.console.host,
+		       strchr(o.console.host, ':') ? "]" : "", o.console.port, acct.root_user,
+		       getenv("COFFER_ROOT_PASSWORD") && getenv("COFFER_ROOT_PASSWORD")[0]
+			   ? "COFFER_ROOT_PASSWORD"
+			   : "the password printed at its first start");
 	fflush(stdout);
 	log_info("serving on %s:%d with %u threads", o.host, o.port, o.threads);
 
@@ -298,7 +360,9 @@ server_main(int argc, char **argv)
 	log_info("signal %d: shutting down", sig);
 	status = 0;
 out:
+	http_stop(cs);
 	http_stop(hs);
+	console_fini();
 	if (svc.blobs)
 		blob_store_close(svc.blobs);
 	if (svc.meta)

@@ -80,6 +80,18 @@ identity(const struct principal *w)
 	return j;
 }
 
+/* Console actions are told apart as CloudTrail tells AWS console actions
+ * (userAgent "console.amazonaws.com"): by the agent, not the browser's. */
+static const char *
+user_agent(const struct req *r)
+{
+	const char *ua = req_header(r, "User-Agent");
+
+	if (r->preauth)
+		return "coffer-console";
+	return ua ? ua : "";
+}
+
 void
 audit_record(const struct req *r, const char *source, const char *event,
 	     const struct principal *who, const struct audit_param *params, size_t nparams,
@@ -114,7 +126,7 @@ audit_record(const struct req *r, const char *source, const char *event,
 	j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:O,s:s,s:s,s:b,s:s}", "eventVersion", "1.08",
 		      "eventTime", t, "eventSource", host, "eventName", event ? event : "Unknown",
 		      "sourceIPAddress", r->remote, "userIdentity", identity(who), "userAgent",
-		      req_header(r, "User-Agent") ? req_header(r, "User-Agent") : "",
+		      user_agent(r),
 		      "requestParameters", rp, "requestID", r->id, "eventID", eid, "readOnly",
 		      read_only, "eventType", "AwsApiCall");
 	json_decref(rp);

@@ -261,6 +261,15 @@ authz_query(struct query_ctx *c, const char *action, const char *resource)
 }
 
 enum err
+authz_identity(struct meta *m, struct req *r, const struct principal *who, const char *action,
+	       const char *resource)
+{
+	if (who->type == PT_ROOT && !who->temporary)
+		return ERR_OK;
+	return decide(m, r, who, NULL, action, resource, NULL, 0, false);
+}
+
+enum err
 authz_s3(struct s3_ctx *c, const char *action, const char *resource)
 {
 	return authz_s3_bucket(c, c->bucket, action, resource);

@@ -23,4 +23,10 @@ enum err authz_s3(struct s3_ctx *c, const char *action, const char *resource);
 enum err authz_s3_bucket(struct s3_ctx *c, const char *bucket, const char *action,
 			 const char *resource);
 
+/* Any other action (the console's cloudtrail:LookupEvents): identity and
+ * session policies of who, as for IAM. ERR_ACCESS_DENIED with AWS's
+ * message set on r when refused. */
+enum err authz_identity(struct meta *m, struct req *r, const struct principal *who,
+			const char *action, const char *resource);
+
 #endif

@@ -18,6 +18,7 @@
 #define RESP_MAX_HDRS 48
 
 struct req;
+struct principal;
 
 /* The application's callbacks. start runs once the headers are in (before
  * 100-continue is sent); body gets each piece of the (de-chunked) body;
@@ -76,6 +77,11 @@ struct req {
 	struct buf err_xml;        /* extra elements for the error document */
 
 	/* ---- app state ---- */
+	/* Set only by the console router (src/console/) after it checked the
+	 * session cookie and CSRF token: authentication then takes this signed-in
+	 * principal instead of SigV4. Nothing on the S3 listener and no header
+	 * can set it; NULL everywhere else. */
+	const struct principal *preauth;
 	int route;                 /* which service the router gave it to */
 	void *app;                 /* the app's per-request state */
 	enum err deferred;         /* error met while the body streams */

@@ -2,7 +2,6 @@
  * Create/Get/Update/DeleteLoginProfile and ChangePassword. Passwords are
  * hashed with argon2id (memory-hard), stored only as the encoded hash,
  * verified in constant time by libargon2, and wiped from memory here. */
-#include <argon2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,74 +10,30 @@
 #include "core/timefmt.h"
 #include "iam/api.h"
 
-/* OWASP's argon2id floor: 19 MiB, 2 passes, 1 lane. */
-#define PW_T 2
-#define PW_M 19456
-#define PW_P 1
-#define PW_SALT 16
-#define PW_HASH 32
-#define PW_MIN 8       /* AWS's default password policy: 8 characters, 3 classes */
-#define PW_MAX 128
-
+/* AWS's validation messages name the parameter; the policy's own are shared. */
 static enum err
 check_password(struct query_ctx *c, const char *param, const char *pw)
 {
-	const unsigned char *p;
-	unsigned classes = 0;
+	char msg[256];
+	enum err e;
 
 	/* values are never quoted back: they are passwords */
-	if (strlen(pw) > PW_MAX || !*pw) {
+	if (strlen(pw) > IAM_PASSWORD_MAX || !*pw) {
 		query_error_msg(c, "1 validation error detected: Value at '%s' failed to satisfy "
 				   "constraint: Member must have length between 1 and %d",
 				strcmp(param, "OldPassword") == 0 ? "oldPassword" :
-				strcmp(param, "NewPassword") == 0 ? "newPassword" : "password", PW_MAX);
+				strcmp(param, "NewPassword") == 0 ? "newPassword" : "password",
+				IAM_PASSWORD_MAX);
 		return ERR_IAM_VALIDATION;
 	}
-	for (p = (const unsigned char *)pw; *p; p++)
-		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
-			query_error_msg(c, "1 validation error detected: Value at 'password' failed "
-					   "to satisfy constraint: Member must satisfy regular "
-					   "expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
-			return ERR_IAM_VALIDATION;
-		}
-	if (strlen(pw) < PW_MIN) {
-		query_error_msg(c, "Password should have a minimum length of %d", PW_MIN);
-		return ERR_IAM_PASSWORD_POLICY;
+	if ((e = iam_password_policy(pw, msg, sizeof msg)) == ERR_IAM_VALIDATION) {
+		query_error_msg(c, "1 validation error detected: Value at 'password' failed "
+				   "to satisfy constraint: Member must satisfy regular "
+				   "expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
+		return e;
 	}
-	/* AWS's default policy: at least three of upper case, lower case,
-	 * digits and symbols */
-	for (p = (const unsigned char *)pw; *p; p++)
-		classes |= *p >= 'A' && *p <= 'Z' ? 1 : *p >= 'a' && *p <= 'z' ? 2 :
-			   *p >= '0' && *p <= '9' ? 4 : 8;
-	if (__builtin_popcount(classes) < 3) {
-		query_error_msg(c, "Password should include at least three of: upper case letters, "
-				   "lower case letters, numbers and symbols");
-		return ERR_IAM_PASSWORD_POLICY;
-	}
-	return ERR_OK;
-}
-
-/* An encoded argon2id hash ("$argon2id$v=19$m=…"), malloc'd. */
-static enum err
-hash_password(const char *pw, char **out)
-{
-	uint8_t salt[PW_SALT];
-	size_t n = argon2_encodedlen(PW_T, PW_M, PW_P, PW_SALT, PW_HASH, Argon2_id);
-	char *enc = malloc(n);
-	enum err e = ERR_OK;
-
-	*out = NULL;
-	if (!enc)
-		return ERR_NOMEM;
-	if (crypto_random(salt, sizeof salt) ||
-	    argon2id_hash_encoded(PW_T, PW_M, PW_P, pw, strlen(pw), salt, sizeof salt, PW_HASH, enc,
-				  n) != ARGON2_OK) {
-		free(enc);
-		e = ERR_INTERNAL;
-	} else {
-		*out = enc;
-	}
-	crypto_wipe(salt, sizeof salt);
+	if (e)
+		query_error_msg(c, "%s", msg);
 	return e;
 }
 
@@ -154,7 +109,7 @@ iam_api_CreateLoginProfile(struct query_ctx *c)
 	if (!(pw = query_req(c, "Password")))
 		return ERR_IAM_VALIDATION;
 	if ((e = check_password(c, "Password", pw)) ||
-	    (e = query_authorize(c, "iam:CreateLoginProfile", arn)) || (e = hash_password(pw, &hash)))
+	    (e = query_authorize(c, "iam:CreateLoginProfile", arn)) || (e = iam_password_hash(pw, &hash)))
 		return e;
 	e = iamdb_login_set(c->env->meta, iam_account(c), user, true, hash, now_ms(),
 			    reset < 0 ? 0 : reset);
@@ -191,7 +146,7 @@ iam_api_UpdateLoginProfile(struct query_ctx *c)
 	if ((e = profile_user(c, &user, arn, sizeof arn)) ||
 	    (pw && (e = check_password(c, "Password", pw))) ||
 	    (e = query_authorize(c, "iam:UpdateLoginProfile", arn)) ||
-	    (pw && (e = hash_password(pw, &hash))))
+	    (pw && (e = iam_password_hash(pw, &hash))))
 		return e;
 	e = iamdb_login_set(c->env->meta, iam_account(c), user, false, hash, now_ms(),
 			    reset_flag(c));
@@ -240,12 +195,12 @@ iam_api_ChangePassword(struct query_ctx *c)
 		return no_profile(c, c->who->user);
 	if (e)
 		return e;
-	if (argon2id_verify(stored, old, strlen(old)) != ARGON2_OK) {
+	if (!iam_password_verify(stored, old)) {
 		query_error_msg(c, "The old password was incorrect.");
 		e = ERR_IAM_ACCESS_DENIED;
 		goto out;
 	}
-	if ((e = hash_password(pw, &hash)))
+	if ((e = iam_password_hash(pw, &hash)))
 		goto out;
 	e = iamdb_login_set(c->env->meta, iam_account(c), c->who->user, false, hash, now_ms(), 0);
 out:

@@ -1,4 +1,5 @@
-/* bootstrap.c - the root account on first start; see bootstrap.h. */
+/* bootstrap.c - the root account on first start, and the root user's
+ * console password on the first start that finds none; see bootstrap.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,8 @@
 #include "core/log.h"
 #include "core/timefmt.h"
 #include "iam/bootstrap.h"
+#include "iam/iam.h"
+#include "store/meta/iamdb.h"
 #include "iam/keys.h"
 
 static enum err
@@ -37,6 +40,73 @@ valid_akid(const char *s)
 	return true;
 }
 
+/* A password AWS's default policy accepts: groups of an unambiguous
+ * alphabet joined by '-', with an upper-case letter, a lower-case letter
+ * and a digit forced in. About 110 bits. */
+static enum err
+gen_password(char out[24])
+{
+	static const char abc[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+	uint8_t r[20];
+	size_t i, o = 0;
+
+	if (crypto_random(r, sizeof r))
+		return ERR_INTERNAL;
+	for (i = 0; i < sizeof r; i++) {
+		if (i && i % 5 == 0)
+			out[o++] = '-';
+		out[o++] = abc[r[i] % (sizeof abc - 1)];
+	}
+	out[o] = '\0';
+	out[0] = (char)('A' + r[0] % 8);
+	out[1] = (char)('a' + r[1] % 8);
+	out[2] = (char)('2' + r[2] % 8);
+	crypto_wipe(r, sizeof r);
+	return ERR_OK;
+}
+
+/* The root user's console password: COFFER_ROOT_PASSWORD, else generated
+ * and printed once; stored only as an argon2id hash. Runs on every start
+ * but acts only while the root user has none (data directories made
+ * before the console get one at their next start). */
+static enum err
+root_password(struct meta *m, const struct meta_account *acct)
+{
+	const char *env = getenv("COFFER_ROOT_PASSWORD");
+	char gen[24], msg[256], *hash = NULL;
+	const char *pw = env;
+	enum err e;
+
+	if ((e = iamdb_root_login_hash(m, acct->id, &hash)))
+		return e;
+	if (hash) {
+		free(hash);
+		return ERR_OK;
+	}
+	if (!pw || !*pw) {
+		if ((e = gen_password(gen)))
+			return e;
+		pw = gen;
+	} else if (iam_password_policy(pw, msg, sizeof msg)) {
+		log_error("COFFER_ROOT_PASSWORD: %s", msg);
+		return ERR_INVALID_ARGUMENT;
+	}
+	if ((e = iam_password_hash(pw, &hash)) ||
+	    (e = iamdb_root_login_set(m, acct->id, hash, now_ms())))
+		goto out;
+	if (pw == gen) {
+		/* The only time this password is ever shown. */
+		printf("Root user '%s' console password, shown only now: %s\n"
+		       "(change it after signing in; coffer stores only its hash)\n\n",
+		       acct->root_user, gen);
+		fflush(stdout);
+	}
+out:
+	free(hash);
+	crypto_wipe(gen, sizeof gen);
+	return e;
+}
+
 enum err
 iam_bootstrap(struct meta *m, const uint8_t master[MASTER_KEY_LEN], struct meta_account *acct)
 {
@@ -51,7 +121,7 @@ iam_bootstrap(struct meta *m, const uint8_t master[MASTER_KEY_LEN], struct meta_
 	if ((e = meta_account_get(m, acct, &found)))
 		return e;
 	if (found)
-		return ERR_OK;
+		return root_password(m, acct);
 
 	memset(&k, 0, sizeof k);
 	memset(acct, 0, sizeof *acct);
@@ -98,5 +168,5 @@ iam_bootstrap(struct meta *m, const uint8_t master[MASTER_KEY_LEN], struct meta_
 out:
 	crypto_wipe(secret, sizeof secret);
 	crypto_wipe(&k, sizeof k);
-	return e;
+	return e ? e : root_password(m, acct);
 }

@@ -71,4 +71,15 @@ struct iam_user {
 };
 enum err iam_user_get(struct meta *m, const char *account, const char *name, struct iam_user *out);
 
+/* Console passwords (src/iam/password.c). AWS's default password policy:
+ * ERR_OK, or ERR_IAM_PASSWORD_POLICY / ERR_IAM_VALIDATION with AWS's
+ * message in msg. The value is never quoted back. */
+#define IAM_PASSWORD_MIN 8
+#define IAM_PASSWORD_MAX 128
+enum err iam_password_policy(const char *pw, char *msg, size_t cap);
+/* An encoded argon2id hash ("$argon2id$v=19$m=…"), malloc'd. */
+enum err iam_password_hash(const char *pw, char **out);
+/* Constant-time check of pw against an encoded hash (false for NULL). */
+bool iam_password_verify(const char *hash, const char *pw);
+
 #endif

@@ -129,7 +129,8 @@ parse_address(struct s3_ctx *c)
 		return ERR_INVALID_URI;
 	p++;
 	c->bucket[0] = '\0';
-	if (domain && host) {
+	/* Console requests (preauth) are always path-style: the Host is the console's. */
+	if (domain && host && !r->preauth) {
 		size_t hl = strcspn(host, ":"), dl = strlen(domain);
 		if (hl > dl + 1 && host[hl - dl - 1] == '.' && strncasecmp(host + hl - dl, domain, dl) == 0) {
 			blen = hl - dl - 1;

@@ -21,6 +21,7 @@ BIN = os.environ.get("COFFER_BIN", os.path.join(ROOT, "build", "coffer"))
 RELEASE_BIN = os.environ.get("COFFER_RELEASE_BIN", os.path.join(ROOT, "build", "coffer"))
 AKID = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+ROOT_PASSWORD = "Console-Root-Pw1"  # COFFER_ROOT_PASSWORD of test servers
 REGION = "us-east-1"
 
 for _v in ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE",
@@ -42,17 +43,24 @@ class Server:
         self.data = data or os.path.join(self.tmp, "data")
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
+        # The web console listens too (its own free port, never 9001).
+        self.console_port = free_port()
+        self.console = f"http://127.0.0.1:{self.console_port}"
+        self.root_password = ROOT_PASSWORD
         self.akid, self.secret, self.region = AKID, SECRET, REGION
         self.log_path = os.path.join(self.tmp, "server.log")
         e = dict(os.environ)
         if root_keys:
             e["COFFER_ROOT_ACCESS_KEY_ID"] = AKID
             e["COFFER_ROOT_SECRET_ACCESS_KEY"] = SECRET
+            e.setdefault("COFFER_ROOT_PASSWORD", ROOT_PASSWORD)
         e.update(env or {})
         # ASan: leaks are checked at exit; a clean SIGTERM shutdown must have none.
         e.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+        console = [] if "--console-listen" in args else [
+            "--console-listen", f"127.0.0.1:{self.console_port}"]
         self.cmd = [binary, "server", "--data", self.data, "--listen",
-                    f"127.0.0.1:{self.port}", *args]
+                    f"127.0.0.1:{self.port}", *console, *args]
         self.env = e
         self.proc = None
         self.start()

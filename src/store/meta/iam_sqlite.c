@@ -797,6 +797,56 @@ out:
 	return wend(m, c, rc);
 }
 
+static const char SQL_ROOT_LOGIN_SET[] =
+	"UPDATE users SET password_hash = ?2, password_created_ms = ?3,"
+	" password_reset_required = 0 WHERE account = ?1 AND is_root";
+static const char SQL_ROOT_LOGIN_HASH[] =
+	"SELECT password_hash FROM users WHERE account = ?1 AND is_root";
+static const char SQL_LOGIN_USED[] =
+	"UPDATE users SET password_last_used_ms = ?3 WHERE account = ?1 AND name = ?2";
+
+enum err
+iamdb_root_login_set(struct meta *m, const char *account, const char *hash, int64_t now)
+{
+	struct conn *c;
+	enum err rc;
+
+	if ((rc = wbegin(m, &c)))
+		return rc;
+	rc = exec(c, "iam root login", SQL_ROOT_LOGIN_SET, "ssi", account, hash, (int64_t)now);
+	return wend(m, c, rc);
+}
+
+enum err
+iamdb_root_login_hash(struct meta *m, const char *account, char **hash)
+{
+	sqlite3_stmt *st;
+	struct conn *c;
+	enum err rc;
+	bool row;
+
+	*hash = NULL;
+	if ((rc = rconn(m, &c)) ||
+	    (rc = first(c, "iam root login", &st, &row, SQL_ROOT_LOGIN_HASH, "s", account)))
+		return rc;
+	if (row)
+		rc = col_dup(st, 0, hash);
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum err
+iamdb_login_used(struct meta *m, const char *account, const char *name, int64_t now)
+{
+	struct conn *c;
+	enum err rc;
+
+	if ((rc = wbegin(m, &c)))
+		return rc;
+	rc = exec(c, "iam login used", SQL_LOGIN_USED, "ssi", account, name, (int64_t)now);
+	return sq_tx_end(m, c, rc);
+}
+
 /* ---- access keys ---- */
 
 static const char SQL_ROOT_NAME[] = "SELECT name FROM users WHERE account = ?1 AND is_root";

@@ -124,6 +124,15 @@ enum err iamdb_login_set(struct meta *m, const char *account, const char *user, 
 /* The stored hash (malloc'd) of a user's profile; ERR_IAM_NO_SUCH_ENTITY. */
 enum err iamdb_login_hash(struct meta *m, const char *account, const char *user, char **hash);
 enum err iamdb_login_delete(struct meta *m, const char *account, const char *user);
+/* The root user's console password (not IAM's: no login profile API
+ * reaches it). set stores the hash (and clears the reset flag); hash gives
+ * the stored one, malloc'd, or NULL when none is set yet. */
+enum err iamdb_root_login_set(struct meta *m, const char *account, const char *hash,
+			      int64_t now_ms);
+enum err iamdb_root_login_hash(struct meta *m, const char *account, char **hash);
+/* Records a console sign-in (PasswordLastUsed) of a user or the root user
+ * (name as stored). Not an IAM change: the generation does not move. */
+enum err iamdb_login_used(struct meta *m, const char *account, const char *name, int64_t now_ms);
 
 /* ---- access keys ---- */
 struct iamdb_key {
