@@ -31,7 +31,7 @@ DATA    ?= ./data
 LISTEN  ?= 127.0.0.1:9000
 CONSOLE ?= 127.0.0.1:9001
 
-.PHONY: all run test deps deps-test unit integration js clean asan bench bench-quick
+.PHONY: all run test deps deps-test unit integration browser js clean asan bench bench-quick
 all: build/coffer
 
 build/coffer: $(OBJS)
@@ -93,10 +93,19 @@ integration: build/coffer build/asan/coffer
 	    COFFER_BIN=$(CURDIR)/build/asan/coffer COFFER_RELEASE_BIN=$(CURDIR)/build/coffer \
 	    $(PY) -m pytest -q -p no:cacheprovider tests/integration
 
+# The console in Debian's chromium (tests/browser); screenshots in build/screenshots/.
+# BROWSER_BIN=build/coffer runs it against the release build instead.
+BROWSER_BIN ?= build/asan/coffer
+browser: $(BROWSER_BIN)
+	@env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE \
+	    COFFER_BIN=$(CURDIR)/$(BROWSER_BIN) NODE_PATH=$(CURDIR)/tests/browser/node_modules \
+	    node tests/browser/console.test.mjs
+
 test: deps-test
 	@$(MAKE) --no-print-directory all asan
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory browser
 
 # Benchmarks (docs/PERFORMANCE.md): never part of `make test`.
 BENCH_ENV := env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE
