@@ -42,7 +42,9 @@ export async function simulatorPage({query}) {
           const start = first(match, 'StartPosition');
           const end = first(match, 'EndPosition');
           why = h('span', h('strong', text(match, 'SourcePolicyId')), ` (${text(match, 'SourcePolicyType')})`,
-            start ? `, statement at lines ${text(start, 'Line')}–${text(end, 'Line')}` : '');
+            !start ? '' : text(start, 'Line') === text(end, 'Line')
+              ? `, statement at line ${text(start, 'Line')}, columns ${text(start, 'Column')}–${text(end, 'Column')}`
+              : `, statement at lines ${text(start, 'Line')}–${text(end, 'Line')}`);
         }
         return [h('code', text(m, 'EvalActionName')), h('code', text(m, 'EvalResourceName')),
           decision === 'allowed' ? badge('Allowed', 'ok') : badge(decision === 'explicitDeny' ? 'Denied (explicit)' : 'Denied', 'bad'), why];
