@@ -322,7 +322,18 @@ async function main() {
     await page.getByRole('link', {name: 'AmazonS3FullAccess'}).click();
     await page.getByRole('heading', {name: /Permissions defined in this policy/}).waitFor();
     await shot('17-policy');
-    ok('credential report, simulator and policy pages');
+    // Create policy: the editor names a mistake by line as it is typed.
+    await page.goto(srv.consoleUrl + '/#/iam/policies/new');
+    await page.getByLabel('Policy name').fill('read-guide');
+    const editor = page.getByLabel('Policy document');
+    await editor.fill('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "s3:GetObject" "Resource": "*"}\n  ]\n}');
+    await page.locator('.problems').getByText('Line 4:').waitFor();
+    await shot('18-policy-editor-error');
+    await editor.fill('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::guide-bucket/*"}\n  ]\n}');
+    await page.locator('.problems').getByText('Valid policy syntax.').waitFor();
+    await page.getByRole('button', {name: 'Create policy'}).click();
+    await page.getByRole('heading', {name: 'read-guide'}).waitFor();
+    ok('credential report, simulator, policy pages; the policy editor flags a line, then creates');
 
     // A read-only IAM user signs in (changing the password it must reset),
     // sees the users, and is refused with AWS's AccessDenied when adding one.
@@ -343,14 +354,14 @@ async function main() {
     await p2.getByLabel(/Account ID/).fill(account);
     await p2.getByLabel('IAM user name').fill('auditor');
     await p2.getByLabel('Password').fill(AUDITOR_PASSWORD);
-    await p2.screenshot({path: path.join(SHOTS, '18-sign-in-iam-user.png')});
+    await p2.screenshot({path: path.join(SHOTS, '19-sign-in-iam-user.png')});
     await p2.getByRole('button', {name: 'Sign in'}).click();
     await p2.getByRole('heading', {name: 'Change your password'}).waitFor();
     const newPw = AUDITOR_PASSWORD + '-2';
     await p2.getByLabel('Current password').fill(AUDITOR_PASSWORD);
     await p2.getByLabel('New password', {exact: true}).fill(newPw);
     await p2.getByLabel('Confirm new password').fill(newPw);
-    await p2.screenshot({path: path.join(SHOTS, '19-change-password.png')});
+    await p2.screenshot({path: path.join(SHOTS, '20-change-password.png')});
     await p2.getByRole('button', {name: 'Change password'}).click();
     await p2.getByRole('heading', {name: /Welcome, auditor/}).waitFor();
     await p2.goto(srv.consoleUrl + '/#/iam/users');
@@ -366,7 +377,7 @@ async function main() {
     const deniedText = await denied.textContent();
     check(deniedText.startsWith(`AccessDenied: User: arn:aws:iam::${account}:user/auditor is not authorized to perform: iam:CreateUser`),
       'AWS\'s AccessDenied message is shown: ' + deniedText);
-    await p2.screenshot({path: path.join(SHOTS, '20-read-only-denied.png'), fullPage: true});
+    await p2.screenshot({path: path.join(SHOTS, '21-read-only-denied.png'), fullPage: true});
     const none = await rootIam({Action: 'GetUser', UserName: 'not-allowed'});
     check(none.status === 404 && none.body.includes('<Code>NoSuchEntity</Code>'), 'nothing was created: ' + none.body);
     ok('read-only IAM user: forced password change, sees users, AccessDenied on Add user, nothing created');

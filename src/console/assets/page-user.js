@@ -6,6 +6,7 @@ import {h, page, field, table, tabs, badge, dialog, confirmDialog, showError, ac
 import {policyEditor} from './policy-editor.js';
 import {createAccessKeyDialog} from './access-key.js';
 import {KEY_AGE_WARN_DAYS} from './page-users.js';
+import {attachPicker} from './page-groups.js';
 import {navigate} from './nav.js';
 
 export async function userPage({args: [name], query, session}) {
@@ -57,30 +58,9 @@ async function permissionsTab(view, panel, name) {
   table(['Policy name', 'Type', 'Attached via', ''], rows, {empty: 'No policies: this user may do nothing yet.'}));
 }
 
-async function attachDialog(view, name, attached) {
-  const have = new Set(attached.map((p) => p.PolicyArn));
-  const all = (await iamAll('ListPolicies', {Scope: 'All'}, 'Policies')).filter((p) => !have.has(p.Arn));
-  const chosen = new Set();
-  const filter = h('input', {type: 'search', placeholder: 'Filter policies by name', 'aria-label': 'Filter policies by name'});
-  const list = h('div.checklist');
-  const fill = () => {
-    const q = filter.value.trim().toLowerCase();
-    list.replaceChildren(...all.filter((p) => p.PolicyName.toLowerCase().includes(q)).map((p) => h('label.check.row',
-      h('input', {type: 'checkbox', checked: chosen.has(p.Arn), onchange: (ev) => { if (ev.target.checked) chosen.add(p.Arn); else chosen.delete(p.Arn); }}),
-      h('span.name', p.PolicyName))));
-  };
-  filter.addEventListener('input', fill);
-  fill();
-  const go = h('button.primary', {type: 'button'}, 'Attach policies');
-  const dlg = dialog(`Attach policies to ${name}`, [filter, list], {actions: [h('button', {type: 'button', onclick: () => dlg.close()}, 'Cancel'), go], wide: true});
-  go.addEventListener('click', async () => {
-    try {
-      for (const arn of chosen) await iam('AttachUserPolicy', {UserName: name, PolicyArn: arn});
-      dlg.close();
-      rerender();
-    } catch (e) { showError(dlg, e); }
-  });
-  filter.focus();
+function attachDialog(view, name, attached) {
+  return attachPicker(`Attach policies to ${name}`, attached, (arn) => iam('AttachUserPolicy', {UserName: name, PolicyArn: arn}))
+    .catch((e) => showError(view, e));
 }
 
 async function inlineDialog(view, name, existing) {
