@@ -31,7 +31,7 @@ DATA    ?= ./data
 LISTEN  ?= 127.0.0.1:9000
 CONSOLE ?= 127.0.0.1:9001
 
-.PHONY: all run test deps deps-test unit integration browser js clean asan bench bench-quick
+.PHONY: all run test deps deps-test unit integration security browser js clean asan bench bench-quick
 all: build/coffer
 
 build/coffer: $(OBJS)
@@ -88,10 +88,17 @@ run: deps
 unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; ./$$t; done
 
-integration: build/coffer build/asan/coffer
+integration: build/coffer build/asan/coffer build/bench/headload
 	@env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE \
 	    COFFER_BIN=$(CURDIR)/build/asan/coffer COFFER_RELEASE_BIN=$(CURDIR)/build/coffer \
 	    $(PY) -m pytest -q -p no:cacheprovider tests/integration
+
+# The attack suite (tests/security/README.md): its own pytest run, on the
+# integration suite's fixtures.
+security: build/coffer build/asan/coffer
+	@env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE \
+	    COFFER_BIN=$(CURDIR)/build/asan/coffer COFFER_RELEASE_BIN=$(CURDIR)/build/coffer \
+	    $(PY) -m pytest -q -p no:cacheprovider tests/security
 
 # The console in Debian's chromium (tests/browser); screenshots in build/screenshots/.
 # BROWSER_BIN=build/coffer runs it against the release build instead.
@@ -105,6 +112,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory all asan
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory security
 	@$(MAKE) --no-print-directory browser
 
 # Benchmarks (docs/PERFORMANCE.md): never part of `make test`.

@@ -9,7 +9,10 @@ with the targets' verdicts. See docs/PERFORMANCE.md.
     make bench-quick            # BENCH_QUICK=1: 1 repeat, 3 s runs, no 1 GiB / 1M
     BENCH_FULL=1 make bench     # adds the 1,000,000-key listing and start-up cases
 
-Environment: BENCH_QUICK, BENCH_FULL, BENCH_REPEAT, BENCH_DURATION (seconds),
+    BENCH_SMOKE=1 ...           # the harness end to end in about a minute, tiny
+                                # sizes, numbers meaningless (tests/integration)
+
+Environment: BENCH_QUICK, BENCH_FULL, BENCH_SMOKE, BENCH_RESULTS (directory), BENCH_REPEAT, BENCH_DURATION (seconds),
 BENCH_LARGE_MIB (S3 object size, default 1024), BENCH_TMPDIR, BENCH_S3_URL,
 BENCH_S3_KEY, BENCH_S3_SECRET, BENCH_S3_REGION, COFFER_BIN.
 
@@ -48,19 +51,23 @@ for _v in ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FI
            "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
     os.environ.pop(_v, None)
 
-QUICK = os.environ.get("BENCH_QUICK") == "1"
-FULL = os.environ.get("BENCH_FULL") == "1" and not QUICK
-REPEAT = int(os.environ.get("BENCH_REPEAT") or (1 if QUICK else 3))
-DUR = float(os.environ.get("BENCH_DURATION") or (3 if QUICK else 10))
-LARGE_MIB = int(os.environ.get("BENCH_LARGE_MIB") or 1024)
+# SMOKE runs every scenario, S3 and the big store included, at toy sizes so
+# that `make test` notices when the harness rots; its figures mean nothing.
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+QUICK = os.environ.get("BENCH_QUICK") == "1" and not SMOKE
+FULL = (os.environ.get("BENCH_FULL") == "1" and not QUICK) or SMOKE
+REPEAT = int(os.environ.get("BENCH_REPEAT") or (1 if QUICK or SMOKE else 3))
+DUR = float(os.environ.get("BENCH_DURATION") or (1 if SMOKE else 3 if QUICK else 10))
+LARGE_MIB = int(os.environ.get("BENCH_LARGE_MIB") or (40 if SMOKE else 1024))
 BIN = os.environ.get("COFFER_BIN") or os.path.join(ROOT, "build", "coffer")
 HEADLOAD = os.path.join(ROOT, "build", "bench", "headload")
 AKID, SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 REGION = "us-east-1"
 N4K = 100          # distinct 4 KiB objects read by S1/S5/S6
-NPUTKEYS = 10000   # rotating PUT keys (S2, S6)
-LIST_KEYS = 10000  # S4
-BIG_KEYS = int(os.environ.get("BENCH_BIG_KEYS") or 1000000)  # S4 and S8, BENCH_FULL=1
+NPUTKEYS = 300 if SMOKE else 10000    # rotating PUT keys (S2, S6)
+LIST_KEYS = 2000 if SMOKE else 10000  # S4
+S5_USERS = 10 if SMOKE else 500       # two access keys each
+BIG_KEYS = int(os.environ.get("BENCH_BIG_KEYS") or (3000 if SMOKE else 1000000))  # S4, S8 (FULL)
 
 # ---- CPUs: servers on the first half, clients (and this script) on the rest ----
 CPUS = sorted(os.sched_getaffinity(0))
@@ -482,8 +489,8 @@ def s5(R, coffer, nginx, tmp):
         return [(k["AccessKey"]["AccessKeyId"], k["AccessKey"]["SecretAccessKey"])
                 for k in (iam.create_access_key(UserName=u), iam.create_access_key(UserName=u))]
     with cf.ThreadPoolExecutor(8) as ex:
-        keys = [k for pair in ex.map(mk, range(500)) for k in pair]
-    log("  S5 set-up: 500 users, %d access keys in %.1f s" % (len(keys), time.time() - t0))
+        keys = [k for pair in ex.map(mk, range(S5_USERS)) for k in pair]
+    log("  S5 set-up: %d users, %d access keys in %.1f s" % (S5_USERS, len(keys), time.time() - t0))
     # the policy may take effect only once the IAM change is visible: wait for the last key
     last = keys[-1]
     for _ in range(200):
@@ -739,8 +746,11 @@ def startup(R, coffer, nobjects, label):
 def build_big_store(tmp):
     """BENCH_FULL: a store with 1,000,000 objects in one bucket, written
     straight into meta.db (the same row as one real PUT, 999,999 times more
-    with new keys and blob ids) plus a hard link per blob file: populating it
-    through the API would take most of an hour."""
+    with new keys and blob ids): populating it through the API would take
+    most of an hour. The 16-byte object is inline (its bytes in meta.db's
+    inline_blobs, as coffer keeps every object up to 32 KiB), so each copy
+    gets its own inline_blobs row; a store of file-backed objects would get
+    a hard link per blob file instead."""
     c = Coffer(tmp, data=os.path.join(tmp, "big-data"))
     c.start()
     c.create_bucket("big")
@@ -751,34 +761,48 @@ def build_big_store(tmp):
     db.row_factory = sqlite3.Row
     row = dict(db.execute("SELECT * FROM objects WHERE key = ?", (b"dir000/obj0000000",)).fetchone())
     cols = list(row)
-    src = os.path.join(c.data, "objects", row["blob"][:2], row["blob"][2:4], row["blob"])
-    with open(src, "rb") as f:
-        blob = f.read()
-    src = [src]
+    inline = bool(row.get("inl"))
+    if inline:
+        data = db.execute("SELECT data FROM inline_blobs WHERE id = ?", (row["blob"],)).fetchone()[0]
+        src = None
+    else:
+        src = os.path.join(c.data, "objects", row["blob"][:2], row["blob"][2:4], row["blob"])
+        with open(src, "rb") as f:
+            blob = f.read()
+        src = [src]
     t0 = time.time()
     dirs = set()
+    ids = []
+
+    def link_file(b):
+        d = os.path.join(c.data, "objects", b[:2], b[2:4])
+        if d not in dirs:
+            os.makedirs(d, exist_ok=True)
+            dirs.add(d)
+        try:
+            os.link(src[0], os.path.join(d, b))
+        except OSError as e:  # EMLINK: ext4 allows 65,000 links to a file
+            if e.errno != 31:
+                raise
+            with open(os.path.join(d, b), "wb") as f:
+                f.write(blob)
+            src[:] = [os.path.join(d, b)]
 
     def rows():
         for i in range(1, BIG_KEYS):
             r = dict(row)
             r["key"] = b"dir%03d/obj%07d" % (i // 1000, i)
             r["blob"] = b = uuid.uuid4().hex
-            d = os.path.join(c.data, "objects", b[:2], b[2:4])
-            if d not in dirs:
-                os.makedirs(d, exist_ok=True)
-                dirs.add(d)
-            try:
-                os.link(src[0], os.path.join(d, b))
-            except OSError as e:  # EMLINK: ext4 allows 65,000 links to a file
-                if e.errno != 31:
-                    raise
-                with open(os.path.join(d, b), "wb") as f:
-                    f.write(blob)
-                src[:] = [os.path.join(d, b)]
+            if inline:
+                ids.append(b)
+            else:
+                link_file(b)
             yield tuple(r[k] for k in cols)
     with db:
         db.executemany("INSERT INTO objects (%s) VALUES (%s)" % (",".join(cols), ",".join("?" * len(cols))),
                        rows())
+        if inline:
+            db.executemany("INSERT INTO inline_blobs (id, data) VALUES (?, ?)", ((b, data) for b in ids))
     db.close()
     log("  1M store written in %.0f s" % (time.time() - t0))
     c.start()
@@ -816,7 +840,7 @@ def machine(tmpdir):
     return {"nproc": os.cpu_count(), "cpu": cpuinfo(), "memory": mem(), "kernel": platform.release(),
             "tmp_fs": fs(), "server_cpus": SERVER_CPUS, "client_cpus": CLIENT_CPUS,
             "coffer": commit, "nginx": ver(["nginx", "-v"]), "wrk": ver(["wrk", "-v"]),
-            "curl": ver(["curl", "--version"]), "mode": "quick" if QUICK else ("full" if FULL else "default"),
+            "curl": ver(["curl", "--version"]), "mode": "smoke" if SMOKE else "quick" if QUICK else ("full" if FULL else "default"),
             "repeat": REPEAT, "duration_s": DUR}
 
 
@@ -956,7 +980,7 @@ def main():
             startup(R, big, BIG_KEYS, "{:,} objects".format(BIG_KEYS))
             s4(R, [big], bucket="big", nkeys=BIG_KEYS, populate=False, label="{:,} keys".format(BIG_KEYS))
             R.notes.append("{:,}-key store written straight into meta.db (one real PUT's row, new keys "
-                           "and blob ids, a hard link per blob), not through the API.".format(BIG_KEYS))
+                           "and blob ids, inline bytes as coffer stores them), not through the API.".format(BIG_KEYS))
         else:
             R.notes.append("1,000,000-key listing and start-up skipped: set BENCH_FULL=1.")
         ok = True
@@ -983,7 +1007,7 @@ def main():
     R.order.sort(key=rank)  # stable: each scenario's rows stay in the order measured
     verdicts = targets(R)
     md = report(R, mach, servers, verdicts)
-    resdir = os.path.join(HERE, "results")
+    resdir = os.environ.get("BENCH_RESULTS") or os.path.join(HERE, "results")
     os.makedirs(resdir, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     with open(os.path.join(resdir, stamp + ".jsonl"), "w") as f:
@@ -998,7 +1022,7 @@ def main():
     with open(os.path.join(resdir, stamp + ".md"), "w") as f:
         f.write("# coffer benchmark %s\n\n" % stamp + md)
     print(md)
-    log("bench: results in bench/results/%s.{jsonl,md}" % stamp)
+    log("bench: results in %s/%s.{jsonl,md}" % (resdir, stamp))
     return 0 if ok else 1
 
 

@@ -141,11 +141,18 @@ check_signature(struct req *r, const struct sigv4_cred *c, const char *amz,
 			break;
 		}
 		sigv4_sign(key, sts.p, sts.len, sig);
-		if (crypto_ct_eq(sig, c->signature, 32)) {
+		if (!c->signature_bad && crypto_ct_eq(sig, c->signature, 32)) {
 			e = ERR_OK;
 			break;
 		}
-		if (pass == 0)
+	}
+	/* Explain with the normalised form, and only when neither matched (a
+	 * later error of a verified request must not carry these details). */
+	if (e == ERR_SIGNATURE_MISMATCH) {
+		buf_reset(&canon);
+		buf_reset(&sts);
+		if (!sigv4_canonical_request(&in, c, true, &canon) &&
+		    !sigv4_string_to_sign(amz, c, canon.p, canon.len, &sts))
 			mismatch_detail(r, c, canon.p, sts.p);
 	}
 out:
@@ -165,6 +172,59 @@ token_of(const struct req *r, const struct sigv4_cred *c)
 	if (c->presigned && c->security_token.len)
 		return "";
 	return NULL;
+}
+
+/* S3 refuses a request carrying an x-amz-* header that its signature does
+ * not cover (anyone on the way could have added it); the answer names them. */
+static enum err
+unsigned_amz_headers(struct req *r, const struct sigv4_cred *c)
+{
+	char names[512];
+	size_t i, len = 0;
+
+	names[0] = '\0';
+	for (i = 0; i < r->nhdrs; i++) {
+		const char *n = r->hdrs[i].name;
+		int w;
+
+		if (strncasecmp(n, "x-amz-", 6) != 0 || signed_has(c->signed_headers, n))
+			continue;
+		w = snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "", n);
+		if (w < 0 || (size_t)w >= sizeof names - len) {
+			names[len] = '\0'; /* the list is only a hint; the refusal stands */
+			break;
+		}
+		for (; names[len]; len++)
+			if (names[len] >= 'A' && names[len] <= 'Z')
+				names[len] = (char)(names[len] - 'A' + 'a');
+	}
+	if (i == r->nhdrs && len == 0)
+		return ERR_OK;
+	req_error_detail(r, "There were headers present in the request which were not signed",
+			 "HeadersNotSigned", names);
+	return ERR_ACCESS_DENIED;
+}
+
+/* IAM and STS answer a skewed clock as an expired or not-yet-current
+ * signature, naming the times (S3 says RequestTimeTooSkewed instead). */
+static enum err
+query_skew(struct req *r, const char *amz, time_t t, time_t now)
+{
+	char msg[160], bound[17], nowf[17];
+
+	fmt_amz_date((int64_t)now * 1000, nowf);
+	if (t < now) {
+		fmt_amz_date((int64_t)(now - SKEW_MAX_S) * 1000, bound);
+		snprintf(msg, sizeof msg, "Signature expired: %s is now earlier than %s (%s - 15 min.)",
+			 amz, bound, nowf);
+	} else {
+		fmt_amz_date((int64_t)(now + SKEW_MAX_S) * 1000, bound);
+		snprintf(msg, sizeof msg,
+			 "Signature not yet current: %s is still later than %s (%s + 15 min.)", amz,
+			 bound, nowf);
+	}
+	req_error_detail(r, msg, NULL, NULL);
+	return ERR_SIGNATURE_MISMATCH;
 }
 
 /* A principal from a long-term access key. */
@@ -292,11 +352,11 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 		return e;
 	if (c.presigned) {
 		if (now < t - SKEW_MAX_S)
-			return ERR_TIME_SKEWED;
+			return ERR_PRESIGN_NOT_YET_VALID;
 		if (now > t + c.expires)
 			return ERR_EXPIRED_PRESIGN;
 	} else if (t < now - SKEW_MAX_S || t > now + SKEW_MAX_S) {
-		return ERR_TIME_SKEWED;
+		return strcmp(service, "s3") == 0 ? ERR_TIME_SKEWED : query_skew(r, amz, t, now);
 	}
 	if (strncmp(c.date, amz, 8) != 0)
 		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
@@ -314,6 +374,8 @@ authn_request(const struct authn_cfg *cfg, struct req *r, const char *service, s
 	}
 	if (!signed_has(c.signed_headers, "host"))
 		return c.presigned ? ERR_AUTH_QUERY_MALFORMED : ERR_AUTH_HEADER_MALFORMED;
+	if (strcmp(service, "s3") == 0 && (e = unsigned_amz_headers(r, &c)))
+		return e;
 
 	payload = payload_header(r);
 	if (c.presigned && !payload)

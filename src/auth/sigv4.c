@@ -212,10 +212,23 @@ valid_signed_headers(const char *p, size_t n)
 	return namelen > 0;
 }
 
+/* Any non-empty value is a signature; only 64 lower-case hex digits can
+ * match (S3 compares the strings), anything else is marked bad so that it
+ * is answered SignatureDoesNotMatch once the key is known, as S3 does. */
 static bool
-parse_signature(const char *p, size_t n, uint8_t sig[32])
+parse_signature(const char *p, size_t n, struct sigv4_cred *out)
 {
-	return n == 64 && hex_decode(p, n, sig, 32);
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			break;
+	out->signature_bad = !(n == 64 && i == n && hex_decode(p, n, out->signature, 32));
+	if (out->signature_bad)
+		memset(out->signature, 0, sizeof out->signature);
+	return true;
 }
 
 enum err
@@ -265,7 +278,7 @@ sigv4_parse_authorization(const char *value, struct sigv4_cred *out)
 			out->signed_headers = val;
 			have_sh = true;
 		} else if (slice_eq(key, "Signature")) {
-			if (have_sig || !parse_signature(val.p, val.len, out->signature))
+			if (have_sig || !parse_signature(val.p, val.len, out))
 				return ERR_AUTH_HEADER_MALFORMED;
 			have_sig = true;
 		} else {
@@ -414,7 +427,7 @@ sigv4_parse_presigned(const char *raw_query, struct sigv4_cred *out)
 	out->signed_headers = (struct slice){out->signed_headers_buf, len};
 
 	if (!decode_small(v[P_SIG], tmp, sizeof(tmp), &len) ||
-	    !parse_signature(tmp, len, out->signature))
+	    !parse_signature(tmp, len, out))
 		return ERR_AUTH_QUERY_MALFORMED;
 
 	if (have[P_TOKEN])

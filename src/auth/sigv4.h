@@ -29,6 +29,7 @@ struct sigv4_cred {
 	struct slice service;        /* "s3", "iam", "sts" */
 	struct slice signed_headers; /* "host;x-amz-date", lower-case, sorted, ';'-joined */
 	uint8_t signature[32];
+	bool signature_bad;          /* not 64 lower-case hex digits: can never match */
 	bool presigned;
 	/* presigned only: */
 	char amz_date[17];           /* X-Amz-Date, YYYYMMDDTHHMMSSZ */
@@ -42,7 +43,9 @@ struct sigv4_cred {
 
 /* Parses "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request,
  * SignedHeaders=a;b, Signature=<64 hex>" (spaces after commas optional).
- * ERR_UNSUPPORTED_AUTH for another algorithm (e.g. AWS v2 "AWS AKID:sig"),
+ * A non-empty Signature of another form parses with signature_bad set: S3
+ * compares signatures as strings, so a truncated one is a mismatch, not a
+ * malformed header. ERR_UNSUPPORTED_AUTH for another algorithm (e.g. AWS v2 "AWS AKID:sig"),
  * ERR_AUTH_HEADER_MALFORMED for anything else wrong. */
 enum err sigv4_parse_authorization(const char *value, struct sigv4_cred *out);
 

@@ -130,6 +130,15 @@ buf_add_xml(struct buf *b, const char *s, size_t n)
 	return buf_add(b, s + start, n - start);
 }
 
+void
+buf_adopt(struct buf *b, char *p, size_t n)
+{
+	free(b->p);
+	b->p = p;
+	b->len = n;
+	b->size = n + 1;
+}
+
 char *
 buf_steal(struct buf *b)
 {

@@ -37,6 +37,9 @@ enum err buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 enum err buf_add_xml(struct buf *b, const char *s, size_t n);
 /* Take ownership of the bytes; the buffer is left empty. */
 char *buf_steal(struct buf *b);
+/* The reverse: the buffer's old bytes are freed and it takes p, malloc'd,
+ * holding n bytes and a NUL at p[n]. */
+void buf_adopt(struct buf *b, char *p, size_t n);
 
 static inline struct slice
 slice_from(const char *s)

@@ -99,6 +99,15 @@ xml_owner(struct buf *b, const char *account)
 	buf_adds(b, "</DisplayName></Owner>");
 }
 
+static bool
+ascii_only(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
 void
 s3_render_error(struct req *r, enum err e, const char *bucket, const char *key)
 {
@@ -122,9 +131,11 @@ s3_render_error(struct req *r, enum err e, const char *bucket, const char *key)
 	buf_adds(b, "</Message>");
 	if (r->err_xml.len)
 		buf_add(b, r->err_xml.p, r->err_xml.len);
-	if (bucket && *bucket)
+	/* A name refused for its bytes (bad UTF-8, NUL) is not echoed: it would
+	 * make the error document itself ill-formed. */
+	if (bucket && *bucket && (e != ERR_INVALID_BUCKET_NAME || ascii_only(bucket)))
 		xml_elem(b, "BucketName", bucket);
-	if (key)
+	if (key && e != ERR_INVALID_KEY)
 		xml_elem(b, "Key", key);
 	buf_adds(b, "<Resource>");
 	buf_add_xml(b, r->path, strlen(r->path));

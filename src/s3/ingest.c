@@ -103,7 +103,7 @@ check_length(const struct req *r)
 }
 
 enum err
-ingest_begin(struct s3_ctx *c, enum cksum_alg upload_alg)
+ingest_begin(struct s3_ctx *c, enum cksum_alg upload_alg, bool may_inline)
 {
 	struct ingest *in;
 	enum cksum_alg alg;
@@ -138,6 +138,10 @@ ingest_begin(struct s3_ctx *c, enum cksum_alg upload_alg)
 		return ERR_NOMEM;
 	if ((e = digest_init(&in->d, true, false, alg)))
 		return e;
+	if (may_inline && body <= META_INLINE_MAX) {
+		in->inl = true;
+		return blob_new_id(in->blob);
+	}
 	return blob_create(c->svc->blobs, &in->w, in->blob);
 }
 
@@ -146,7 +150,7 @@ flush(struct ingest *in)
 {
 	enum err e = ERR_OK;
 
-	if (in->wlen) {
+	if (in->wlen && in->w) {
 		e = blob_write(in->w, in->wbuf, in->wlen);
 		in->wlen = 0;
 	}
@@ -168,6 +172,11 @@ s3_ingest_data(struct s3_ctx *c, const char *p, size_t n)
 	if (in->wlen + n > in->wcap) {
 		/* More than announced (a lying aws-chunked length is caught
 		 * later) or simply a full buffer. */
+		if (in->inl) {
+			in->inl = false;
+			if ((e = blob_create(c->svc->blobs, &in->w, in->blob)))
+				return e;
+		}
 		if ((e = flush(in)))
 			return e;
 		if (n >= in->wcap)
@@ -185,7 +194,7 @@ ingest_end(struct s3_ctx *c)
 	struct digest_out out;
 	enum err e;
 
-	if ((e = flush(in)))
+	if (!in->inl && (e = flush(in)))
 		return e;
 	digest_final(&in->d, &out);
 	if (in->has_md5 && !crypto_ct_eq(out.md5, in->md5_want, 16))
@@ -202,6 +211,8 @@ ingest_end(struct s3_ctx *c)
 		return ERR_BAD_DIGEST;
 	hex_encode(out.md5, 16, in->etag);
 	b64_encode(out.ck, out.cklen, in->ck_b64);
+	if (in->inl)
+		return ERR_OK; /* durable with its row */
 	if ((e = blob_sync(in->w)))
 		return e;
 	in->synced = true;
@@ -227,8 +238,8 @@ s3_ingest_free(struct s3_ctx *c)
 }
 
 enum err
-ingest_copy_digest(struct s3_service *svc, const char *src, uint64_t off, uint64_t len,
-		   struct blob_writer *w, enum cksum_alg alg, struct digest_out *out)
+ingest_copy_digest(struct s3_service *svc, const struct meta_object *src, uint64_t off,
+		   uint64_t len, struct blob_writer *w, enum cksum_alg alg, struct digest_out *out)
 {
 	struct digest d;
 	uint64_t size, done = 0;
@@ -238,7 +249,24 @@ ingest_copy_digest(struct s3_service *svc, const char *src, uint64_t off, uint64
 
 	if ((e = digest_init(&d, true, false, alg)))
 		return e;
-	if ((e = blob_open_read(svc->blobs, src, &fd, &size)))
+	if (src->inl) {
+		if (off + len > src->size) {
+			e = ERR_INVALID_RANGE;
+			goto out;
+		}
+		if (len) {
+			digest_update(&d, src->data + off, (size_t)len);
+			if (w && (e = blob_write(w, src->data + off, (size_t)len)))
+				goto out;
+		}
+		digest_final(&d, out);
+		goto out;
+	}
+	if (!w) {
+		e = ERR_INTERNAL;
+		goto out;
+	}
+	if ((e = blob_open_read(svc->blobs, src->blob, &fd, &size)))
 		goto out;
 	if (off + len > size) {
 		e = ERR_INVALID_RANGE;

@@ -140,7 +140,7 @@ s3_upload_part_begin(struct s3_ctx *c)
 		return e;
 	if ((e = load_upload(c, &ps->u)))
 		return e;
-	return ingest_begin(c, ps->u.ck_alg);
+	return ingest_begin(c, ps->u.ck_alg, false);
 }
 
 static enum err
@@ -236,7 +236,7 @@ s3_upload_part_copy(struct s3_ctx *c)
 		goto out;
 	if ((e = blob_create(c->svc->blobs, &w, p.blob)))
 		goto out;
-	if ((e = ingest_copy_digest(c->svc, src.blob, off, len, w,
+	if ((e = ingest_copy_digest(c->svc, &src, off, len, w,
 				    u.ck_alg != CK_NONE ? u.ck_alg : CK_CRC64NVME, &d)))
 		goto out;
 	if ((e = blob_sync(w)))

@@ -83,7 +83,7 @@ s3_put_object_begin(struct s3_ctx *c)
 	c->priv_free = put_state_free;
 	if ((e = s3_collect_headers(c->r, &ps->headers)))
 		return e;
-	return ingest_begin(c, CK_NONE);
+	return ingest_begin(c, CK_NONE, true);
 }
 
 static void
@@ -128,7 +128,7 @@ commit_object(struct s3_ctx *c, struct meta_object *o)
 
 	if ((e = meta_object_put(c->svc->meta, o, old)))
 		return e;
-	if ((e = blob_publish(c->svc->blobs, o->blob)))
+	if (!o->inl && (e = blob_publish(c->svc->blobs, o->blob)))
 		log_error("s3: publishing blob %s failed; recovery will redo it", o->blob);
 	s3_gc_blob(c->svc, old);
 	return ERR_OK;
@@ -160,6 +160,8 @@ s3_put_object(struct s3_ctx *c)
 	object_init(c, &o);
 	memcpy(o.blob, in->blob, sizeof o.blob);
 	o.size = in->size;
+	o.inl = in->inl;
+	o.data = in->inl ? in->wbuf : NULL;
 	snprintf(o.etag, sizeof o.etag, "%s", in->etag);
 	o.headers = ps->headers.p;
 	o.ck_alg = in->alg;
@@ -331,12 +333,15 @@ read_object(struct s3_ctx *c, bool head)
 		return e;
 	memset(&o, 0, sizeof o);
 	/* An overwrite may delete the blob between reading the row and opening
-	 * the file: read the row again then. */
+	 * the file: read the row again then. An inline object's bytes come
+	 * with its row. */
 	for (tries = 0; tries < 3; tries++) {
 		meta_object_fini(&o);
-		if ((e = meta_object_get(c->svc->meta, c->bucket, c->key, &o)))
-			break;
 		if (head)
+			e = meta_object_get(c->svc->meta, c->bucket, c->key, &o);
+		else
+			e = meta_object_get_data(c->svc->meta, c->bucket, c->key, &o);
+		if (e || head || o.inl)
 			break;
 		e = blob_open_read(c->svc->blobs, o.blob, &fd, &size);
 		if (e != ERR_NO_SUCH_KEY)
@@ -392,6 +397,12 @@ read_object(struct s3_ctx *c, bool head)
 	}
 	if (head) {
 		req_set_length_only(c->r, rg.len);
+	} else if (o.inl && rg.len == o.size) {
+		buf_adopt(&c->r->body, o.data, (size_t)o.size); /* no copy */
+		o.data = NULL;
+	} else if (o.inl) {
+		if (rg.len && (e = buf_add(&c->r->body, o.data + rg.start, (size_t)rg.len)))
+			goto out;
 	} else {
 		req_set_file(c->r, fd, rg.start, rg.len);
 		fd = -1;
@@ -589,7 +600,7 @@ s3_copy_source_object(struct s3_ctx *c, struct meta_object *src)
 		e = ERR_ACCESS_DENIED;
 		goto out;
 	}
-	if ((e = meta_object_get(c->svc->meta, sb, sk.p, src)))
+	if ((e = meta_object_get_data(c->svc->meta, sb, sk.p, src)))
 		goto out;
 	e = cond_check(c->r, "x-amz-copy-source-", src->etag, src->mtime_ms);
 out:
@@ -642,11 +653,19 @@ s3_copy_object(struct s3_ctx *c)
 	object_init(c, &o);
 	o.headers = headers.p;
 	o.size = src.size;
-	if ((e = blob_create(c->svc->blobs, &w, o.blob)))
+	if (src.inl) {
+		/* An inline source stays inline: no file at all. */
+		o.inl = true;
+		o.data = src.data;
+		e = blob_new_id(o.blob);
+	} else {
+		e = blob_create(c->svc->blobs, &w, o.blob);
+	}
+	if (e)
 		goto out;
 	if (src.parts == 0 && (want_alg == CK_NONE || want_alg == src.ck_alg)) {
 		/* Same bytes, same ETag and checksum: copy in the kernel. */
-		if ((e = blob_append_from(w, src.blob, 0, src.size)))
+		if (w && (e = blob_append_from(w, src.blob, 0, src.size)))
 			goto out;
 		snprintf(o.etag, sizeof o.etag, "%s", src.etag);
 		o.ck_alg = src.ck_alg;
@@ -655,16 +674,17 @@ s3_copy_object(struct s3_ctx *c)
 	} else {
 		struct digest_out d;
 		o.ck_alg = want_alg != CK_NONE ? want_alg : CK_CRC64NVME;
-		if ((e = ingest_copy_digest(c->svc, src.blob, 0, src.size, w, o.ck_alg, &d)))
+		if ((e = ingest_copy_digest(c->svc, &src, 0, src.size, w, o.ck_alg, &d)))
 			goto out;
 		hex_encode(d.md5, 16, o.etag);
 		b64_encode(d.ck, d.cklen, o.ck_value);
 		o.ck_type = CKT_FULL_OBJECT;
 	}
-	if ((e = blob_sync(w)))
+	if (w && (e = blob_sync(w)))
 		goto out;
 	if ((e = commit_object(c, &o))) {
-		blob_discard(c->svc->blobs, o.blob);
+		if (w)
+			blob_discard(c->svc->blobs, o.blob);
 		goto out;
 	}
 	buf_init(&b, 0);

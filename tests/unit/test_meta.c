@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -866,7 +867,7 @@ test_reopen(void **state)
 	assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_int_equal(sqlite3_column_int(st, 0), 3);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -879,6 +880,103 @@ test_reopen(void **state)
 		assert_int_equal(stat(dbpath, &sb), 0);
 		assert_int_equal(sb.st_mode & 077, 0);
 	}
+}
+
+/* ---- the object cache: never older than the last acknowledged write ---- */
+
+struct coherence {
+	struct meta *m;
+	/* state of the last acknowledged write: 2v after put v, 2v + 1 after
+	 * the delete that follows put v */
+	_Atomic unsigned long long published;
+	_Atomic int stop;
+	unsigned long long stale;             /* reads older than published */
+	unsigned long long reads;
+	enum err rc;
+};
+
+static void *
+coherence_reader(void *p)
+{
+	struct coherence *c = p;
+	struct meta_object o;
+
+	while (!atomic_load(&c->stop)) {
+		unsigned long long want = atomic_load(&c->published), got;
+		enum err e;
+
+		memset(&o, 0, sizeof o);
+		e = (c->reads & 1) ? meta_object_get(c->m, "h", "hot", &o)
+				   : meta_object_get_data(c->m, "h", "hot", &o);
+		if (e == ERR_NO_SUCH_KEY) {
+			/* absent is right only if a delete (state 2v + 1, v % 50
+			 * == 0) was acknowledged, or in flight, during the read */
+			unsigned long long after = atomic_load(&c->published), d;
+			bool deleted = want == 0;
+			for (d = 101; d <= after + 1 && !deleted; d += 100)
+				deleted = d >= want;
+			if (!deleted)
+				c->stale++;
+		} else if (e != ERR_OK) {
+			c->rc = e;
+		} else {
+			/* at least the acknowledged put, and not a deleted one */
+			got = strtoull(o.etag, NULL, 16) / 3;
+			if (2 * got < want)
+				c->stale++;
+		}
+		meta_object_fini(&o);
+		c->reads++;
+	}
+	return NULL;
+}
+
+/* Readers hammer one key (filling the cache) while a writer replaces and
+ * deletes it; a reader that starts after a put or delete returned must see
+ * it. Overwrites alternate between inline and file-backed rows. */
+static void
+test_objcache_coherence(void **state)
+{
+	struct meta *m = *state;
+	struct coherence c = {.m = m};
+	pthread_t th[3];
+	char old[BLOB_ID_LEN + 1];
+	unsigned long long v;
+	int i;
+
+	bootstrap(m);
+	mk_bucket(m, "h", "111122223333");
+	for (i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, coherence_reader, &c), 0);
+	for (v = 1; v <= 400; v++) {
+		struct meta_object o;
+		char data[64];
+
+		obj_init(&o, "h", "hot", v);
+		if (v % 2) {
+			snprintf(data, sizeof data, "version %llu", v);
+			o.inl = true;
+			o.size = strlen(data);
+			o.data = data;
+		}
+		assert_int_equal(meta_object_put(m, &o, old), ERR_OK);
+		atomic_store(&c.published, 2 * v);
+		if (v % 50 == 0) {
+			/* a delete must not leave the old row readable */
+			assert_int_equal(meta_object_delete(m, "h", "hot", old), ERR_OK);
+			atomic_store(&c.published, 2 * v + 1);
+			memset(&o, 0, sizeof o);
+			assert_int_equal(meta_object_get(m, "h", "hot", &o), ERR_NO_SUCH_KEY);
+			assert_int_equal(meta_object_get_data(m, "h", "hot", &o), ERR_NO_SUCH_KEY);
+		}
+	}
+	atomic_store(&c.stop, 1);
+	for (i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	printf("  object cache: %llu reads during 400 overwrites, %llu stale\n", c.reads, c.stale);
+	assert_int_equal(c.rc, ERR_OK);
+	assert_int_equal(c.stale, 0);
+	assert_true(c.reads > 400);
 }
 
 /* ---- concurrency ---- */
@@ -1088,6 +1186,121 @@ test_group_commit(void **state)
 
 /* meta_gc_done_later: the row goes with the next write's transaction, or
  * at close when no write comes. */
+/* Rows of inline_blobs, read behind the store's back. */
+static int
+inline_rows(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = -1;
+
+	assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM inline_blobs", -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static enum err
+put_inline(struct meta *m, const char *key, unsigned long long blob, const char *data,
+	   char old[BLOB_ID_LEN + 1])
+{
+	struct meta_object o;
+
+	obj_init(&o, "i", key, blob);
+	o.inl = true;
+	o.size = strlen(data);
+	o.data = (char *)data;
+	return meta_object_put(m, &o, old);
+}
+
+/* Inline objects: bytes come back with the row, and go away with it on
+ * overwrite and delete, never through the gc list (there is no file). */
+static void
+test_inline_objects(void **state)
+{
+	struct meta *m = *state;
+	struct meta_object o;
+	char old[BLOB_ID_LEN + 1];
+
+	bootstrap(m);
+	mk_bucket(m, "i", "111122223333");
+	assert_int_equal(put_inline(m, "a", 1, "hello", old), ERR_OK);
+	assert_string_equal(old, "");
+	assert_int_equal(put_inline(m, "empty", 2, "", old), ERR_OK);
+	assert_int_equal(inline_rows(), 2);
+
+	memset(&o, 0, sizeof o);
+	assert_int_equal(meta_object_get_data(m, "i", "a", &o), ERR_OK);
+	assert_true(o.inl);
+	assert_int_equal(o.size, 5);
+	assert_memory_equal(o.data, "hello", 5);
+	meta_object_fini(&o);
+	assert_int_equal(meta_object_get(m, "i", "a", &o), ERR_OK);
+	assert_true(o.inl);
+	assert_null(o.data); /* only _get_data reads the bytes */
+	meta_object_fini(&o);
+	assert_int_equal(meta_object_get_data(m, "i", "empty", &o), ERR_OK);
+	assert_true(o.inl);
+	assert_int_equal(o.size, 0);
+	meta_object_fini(&o);
+
+	/* inline over inline: old bytes deleted with the row, nothing queued */
+	assert_int_equal(put_inline(m, "a", 3, "world!", old), ERR_OK);
+	assert_string_equal(old, "");
+	assert_int_equal(inline_rows(), 2);
+	assert_int_equal(gc_count(m), 0);
+	assert_int_equal(meta_object_get_data(m, "i", "a", &o), ERR_OK);
+	assert_memory_equal(o.data, "world!", 6);
+	meta_object_fini(&o);
+
+	/* a file over inline, then inline over the file: the file is queued */
+	assert_int_equal(put(m, "i", "a", 4, old), ERR_OK);
+	assert_string_equal(old, "");
+	assert_int_equal(inline_rows(), 1);
+	assert_int_equal(meta_object_get_data(m, "i", "a", &o), ERR_OK);
+	assert_false(o.inl);
+	assert_null(o.data);
+	meta_object_fini(&o);
+	assert_int_equal(put_inline(m, "a", 5, "x", old), ERR_OK);
+	bid(o.blob, 4);
+	assert_string_equal(old, o.blob);
+	assert_true(gc_has(m, 4));
+	assert_int_equal(inline_rows(), 2);
+
+	/* delete: row and bytes gone, old_blob "" */
+	assert_int_equal(meta_object_delete(m, "i", "a", old), ERR_OK);
+	assert_string_equal(old, "");
+	assert_int_equal(meta_object_get(m, "i", "a", &o), ERR_NO_SUCH_KEY);
+	assert_int_equal(inline_rows(), 1);
+	assert_false(gc_has(m, 5));
+
+	/* refused: too big, or bytes missing */
+	obj_init(&o, "i", "big", 6);
+	o.inl = true;
+	o.size = META_INLINE_MAX + 1;
+	o.data = calloc(1, o.size);
+	assert_int_equal(meta_object_put(m, &o, old), ERR_INVALID_ARGUMENT);
+	free(o.data);
+	o.size = 3;
+	o.data = NULL;
+	assert_int_equal(meta_object_put(m, &o, old), ERR_INVALID_ARGUMENT);
+	assert_int_equal(inline_rows(), 1);
+
+	/* survives a reopen */
+	meta_close(m);
+	*state = NULL;
+	assert_int_equal(meta_open(dbpath, &m), ERR_OK);
+	*state = m;
+	memset(&o, 0, sizeof o);
+	assert_int_equal(meta_object_get_data(m, "i", "empty", &o), ERR_OK);
+	assert_true(o.inl);
+	meta_object_fini(&o);
+}
+
 static void
 test_gc_done_later(void **state)
 {
@@ -1260,6 +1473,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent_puts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gc_done_later, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inline_objects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_objcache_coherence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_100k, setup, teardown),
 	};

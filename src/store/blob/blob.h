@@ -20,6 +20,8 @@ struct blob_writer;
 enum err blob_store_open(const char *dir, struct blob_store **out);
 void blob_store_close(struct blob_store *s);
 
+/* A fresh random id, for bytes kept elsewhere (inline objects). */
+enum err blob_new_id(char id[BLOB_ID_LEN + 1]);
 /* A new writer on a fresh temporary file tmp/<id>. id_out receives the id. */
 enum err blob_create(struct blob_store *s, struct blob_writer **out, char id_out[BLOB_ID_LEN + 1]);
 /* Appends bytes. ERR_NO_SPACE when the disk is full, ERR_INTERNAL on I/O error. */

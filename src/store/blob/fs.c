@@ -146,11 +146,21 @@ blob_store_close(struct blob_store *s)
 }
 
 enum err
+blob_new_id(char id[BLOB_ID_LEN + 1])
+{
+	uint8_t raw[BLOB_ID_LEN / 2];
+	enum err rc = crypto_random(raw, sizeof(raw));
+
+	if (rc == ERR_OK)
+		hex_encode(raw, sizeof(raw), id);
+	return rc;
+}
+
+enum err
 blob_create(struct blob_store *s, struct blob_writer **out, char id_out[BLOB_ID_LEN + 1])
 {
 	enum err rc;
 	struct blob_writer *w;
-	uint8_t raw[BLOB_ID_LEN / 2];
 	int tries;
 
 	*out = NULL;
@@ -163,10 +173,9 @@ blob_create(struct blob_store *s, struct blob_writer **out, char id_out[BLOB_ID_
 	/* A collision of 128 random bits means a broken RNG, but O_EXCL makes
 	 * sure even that cannot overwrite somebody else's temp file. */
 	for (tries = 0; tries < 4; tries++) {
-		rc = crypto_random(raw, sizeof(raw));
+		rc = blob_new_id(w->id);
 		if (rc != ERR_OK)
 			goto out;
-		hex_encode(raw, sizeof(raw), w->id);
 		w->fd = openat(s->tmpfd, w->id, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (w->fd >= 0 || errno != EEXIST)
 			break;

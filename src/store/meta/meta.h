@@ -20,6 +20,9 @@
 #define META_SEALED_MAX 128
 #define META_UPLOAD_ID_LEN 64
 #define META_ETAG_MAX 48   /* 32 hex + "-10000" */
+/* Objects up to this size keep their bytes in the metadata store, committed
+ * with their row (no blob file): see schema v3 in sqlite.c. */
+#define META_INLINE_MAX (32u << 10)
 
 struct meta;
 
@@ -113,18 +116,31 @@ struct meta_object {
 	/* Multipart objects: the parts' sizes, "s1,s2,...", for GetObject by
 	 * partNumber. malloc'd, filled by meta_object_get only; NULL otherwise. */
 	char *part_sizes;
+	/* Inline objects (size <= META_INLINE_MAX): the bytes live in the
+	 * metadata store, blob is only their id there, no file exists. For
+	 * meta_object_put, data points at size bytes (borrowed, like headers);
+	 * meta_object_get_data fills it malloc'd, size + 1 bytes with a NUL
+	 * after the object's (see buf_adopt). Not filled by scans. */
+	bool inl;
+	char *data;
 };
 void meta_object_fini(struct meta_object *o);
 
-/* ERR_NO_SUCH_KEY when absent. */
+/* ERR_NO_SUCH_KEY when absent. Sets inl, leaves data NULL. */
 enum err meta_object_get(struct meta *m, const char *bucket, const char *key,
 			 struct meta_object *out);
+/* The same, plus an inline object's bytes in out->data (one statement). */
+enum err meta_object_get_data(struct meta *m, const char *bucket, const char *key,
+			      struct meta_object *out);
 /* Inserts or replaces (bucket,key) in one transaction, which fails with
  * ERR_NO_SUCH_BUCKET if the bucket is gone. A replaced blob id is put on
- * the gc list in the same transaction and copied to old_blob ("" if none). */
+ * the gc list in the same transaction and copied to old_blob ("" if none,
+ * or if the replaced object was inline: its bytes went with its row). An
+ * inline o (o->inl) stores its o->size bytes from o->data. */
 enum err meta_object_put(struct meta *m, const struct meta_object *o,
 			 char old_blob[BLOB_ID_LEN + 1]);
-/* Deletes if present (deleting a missing key is ERR_OK, old_blob ""). */
+/* Deletes if present (deleting a missing key is ERR_OK, old_blob ""; an
+ * inline object's bytes go with its row, old_blob "" too). */
 enum err meta_object_delete(struct meta *m, const char *bucket, const char *key,
 			    char old_blob[BLOB_ID_LEN + 1]);
 /* Objects of bucket in key byte order with key > after (key >= after when

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include "store/meta/meta.h"
+#include "store/meta/objcache.h"
 
 /* A scan callback may call back into meta; each level gets its own
  * connection so that a write never has to upgrade the read transaction of
@@ -56,6 +57,7 @@ struct meta {
 	bool qbusy; /* a leader is running a batch */
 	size_t ngc_later;
 	char gc_later[GC_LATER_MAX][BLOB_ID_LEN + 1];
+	struct objcache *oc; /* hot object rows; see objcache.h */
 };
 
 
