@@ -31,7 +31,7 @@ DATA    ?= ./data
 LISTEN  ?= 127.0.0.1:9000
 CONSOLE ?= 127.0.0.1:9001
 
-.PHONY: all run test deps deps-test unit integration security browser js clean asan bench bench-quick
+.PHONY: all run test deps deps-test unit integration security browser js clean asan bench bench-quick fuzz fuzz-smoke fuzz-build
 all: build/coffer
 
 build/coffer: $(OBJS)
@@ -113,6 +113,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory security
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory browser
 
 # Benchmarks (docs/PERFORMANCE.md): never part of `make test`.
@@ -133,7 +134,45 @@ build/bench/headload: bench/headload.c
 	@echo "  CC      $<"
 	@$(CC) -O2 -Wall -Wextra -o $@ $<
 
+# Fuzzing (tests/fuzz/README.md): libFuzzer targets over the library built
+# with clang and -fsanitize=fuzzer-no-link; `make fuzz` runs each target for
+# FUZZ_SECONDS, `make fuzz-smoke` (part of `make test`) replays the corpora and
+# regressions and fuzzes each target for a few seconds.
+FUZZ_CC      := clang
+FUZZ_SAN     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS    := $(LIBSRCS:src/%.c=build/fuzz/obj/%.o)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/%)
+# The library is gcc's to keep warning-free (-Werror there); clang's extra
+# warnings must not break this build.
+FUZZ_CFLAGS  := $(filter-out -Werror,$(CFLAGS_BASE)) -Wno-format-nonliteral
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
+
+fuzz-build: $(FUZZ_BINS)
+
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (fuzz)"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/libcoffer.a: $(FUZZ_OBJS)
+	@rm -f $@ && ar rcs $@ $(FUZZ_OBJS)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h build/fuzz/libcoffer.a
+	@echo "  LD      $@ (libFuzzer)"
+	@$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_SAN) -fsanitize=fuzzer -Itests/fuzz -o $@ $< \
+	    build/fuzz/libcoffer.a $(LIBS)
+
+fuzz: deps-test
+	@$(MAKE) --no-print-directory -j2 fuzz-build
+	@sh scripts/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: deps-test
+	@$(MAKE) --no-print-directory -j2 fuzz-build
+	@sh scripts/fuzz.sh smoke $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(SOBJS:.o=.d)
+-include $(OBJS:.o=.d) $(SOBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

@@ -82,7 +82,8 @@ def main():
         env = dict(os.environ, COFFER_ROOT_ACCESS_KEY_ID=AKID, COFFER_ROOT_SECRET_ACCESS_KEY=SECRET)
         log = open(os.path.join(tmp, "coffer.log"), "w")
         procs.append(subprocess.Popen([os.path.join(ROOT, "build", "coffer"), "server", "--data",
-                                       os.path.join(tmp, "data"), "--listen", "127.0.0.1:%d" % port],
+                                       os.path.join(tmp, "data"), "--listen", "127.0.0.1:%d" % port,
+                                       "--console-listen", "off"],
                                       env=env, stdout=log, stderr=subprocess.DEVNULL))
         ep = "http://127.0.0.1:%d" % port
         wait_http(ep + "/_coffer/health")

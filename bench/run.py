@@ -244,7 +244,8 @@ class Coffer(S3Target):
         env = dict(os.environ, COFFER_ROOT_ACCESS_KEY_ID=AKID, COFFER_ROOT_SECRET_ACCESS_KEY=SECRET)
         with open(self.logf, "ab") as lf:
             self.proc = subprocess.Popen(
-                pin([BIN, "server", "--data", self.data, "--listen", self.hostport], SERVER_CPUS),
+                pin([BIN, "server", "--data", self.data, "--listen", self.hostport,
+                     "--console-listen", "off"], SERVER_CPUS),
                 env=env, stdout=lf, stderr=lf, start_new_session=True)
 
     def start(self):

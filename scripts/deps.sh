@@ -8,7 +8,7 @@ what=${1:-build}
 build_pkgs="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev libexpat1-dev libisal-dev libjansson-dev libargon2-dev"
 # wrk and nginx-light: the benchmark harness's smoke test runs in `make test`;
 # chromium: the console's browser tests.
-test_pkgs="clang libcmocka-dev python3-pytest python3-boto3 awscli s3cmd rclone curl nodejs npm wrk nginx-light chromium"
+test_pkgs="clang libclang-rt-14-dev libcmocka-dev python3-pytest python3-boto3 awscli s3cmd rclone curl nodejs npm wrk nginx-light chromium"
 bench_pkgs=""
 
 pkgs=$build_pkgs

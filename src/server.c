@@ -3,6 +3,7 @@
  * an earlier crash, serve until SIGTERM/SIGINT, then shut down in order. */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +55,7 @@ server_usage(FILE *out)
 		"  --region NAME       the region this server is             [us-east-1]\n"
 		"  --domain NAME       base domain for virtual-hosted-style buckets\n"
 		"                      (BUCKET.NAME); path style always works\n"
-		"  --threads N         worker threads                         [4 per core]\n"
+		"  --threads N         worker threads                         [4 per usable core]\n"
 		"  --idle-timeout S    close idle connections after S seconds [60]\n"
 		"  -h, --help          this text\n"
 		"\n"
@@ -133,7 +134,13 @@ parse_args(int argc, char **argv, struct server_opts *o)
 	o->console.port = 9001;
 	o->region = "us-east-1";
 	o->domain = NULL;
-	n = sysconf(_SC_NPROCESSORS_ONLN);
+	/* The CPUs this process may run on (taskset, cgroup cpusets), not all
+	 * the machine has: threads beyond them only queue for the same cores. */
+	{
+		cpu_set_t set;
+		n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+								   : sysconf(_SC_NPROCESSORS_ONLN);
+	}
 	o->threads = (unsigned)(n > 0 ? 4 * n : 8);
 	o->idle_timeout = 60;
 	opterr = 0;

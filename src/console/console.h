@@ -22,8 +22,7 @@ struct console_cfg {
 	struct s3_service *s3;
 };
 
-/* Copies what it needs of cfg (strings must outlive the server) and
- * prepares sign-in (the dummy hash that evens out timing). */
+/* Keeps cfg (its strings and services must outlive the server). */
 enum err console_init(const struct console_cfg *cfg);
 /* The http_app of the console listener. */
 void console_app(struct http_app *app);

@@ -46,7 +46,6 @@ const char *con_scheme(const struct req *r);
 json_t *con_session_json(const struct csession *s);
 
 /* ---- sign-in (signin.c) ---- */
-enum err con_signin_init(void);
 void con_signin_fini(void);
 void con_signin(struct req *r, struct con_req *cr);
 void con_signout(struct req *r, struct con_req *cr);

@@ -3,6 +3,7 @@
  * users), sign-out and change-password. Passwords are wiped after use and
  * never logged; ConsoleLogin lands in the audit log as on AWS. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,25 +19,25 @@
 #define BAD_CREDENTIALS "Your authentication information is incorrect. Please try again."
 
 /* Verified when the user is unknown, so that a wrong name costs the same
- * argon2id work as a wrong password and timing tells nothing. */
+ * argon2id work as a wrong password and timing tells nothing. Made at the
+ * first sign-in (before any lookup, whoever it is for), not at start: a
+ * server start stays quick. */
 static char *dummy_hash;
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
-enum err
-con_signin_init(void)
+static void
+make_dummy(void)
 {
 	uint8_t rnd[32];
 	char pw[65];
-	enum err e;
 
-	if (dummy_hash)
-		return ERR_OK;
-	if (crypto_random(rnd, sizeof rnd))
-		return ERR_INTERNAL;
-	hex_encode(rnd, sizeof rnd, pw);
-	e = iam_password_hash(pw, &dummy_hash);
-	crypto_wipe(pw, sizeof pw);
+	if (crypto_random(rnd, sizeof rnd) == ERR_OK) {
+		hex_encode(rnd, sizeof rnd, pw);
+		if (iam_password_hash(pw, &dummy_hash))
+			log_error("console: cannot prepare sign-in");
+		crypto_wipe(pw, sizeof pw);
+	}
 	crypto_wipe(rnd, sizeof rnd);
-	return e;
 }
 
 void
@@ -158,6 +159,7 @@ con_signin(struct req *r, struct con_req *cr)
 
 	memset(&u, 0, sizeof u);
 	memset(&s, 0, sizeof s);
+	pthread_once(&dummy_once, make_dummy);
 	if (!kind || (strcmp(kind, "root") != 0 && strcmp(kind, "iam") != 0) || !user || !*user ||
 	    !pw || (strcmp(kind, "iam") == 0 && !account) || strlen(user) > 128) {
 		con_error(r, 400, "InvalidInput",
@@ -258,6 +260,7 @@ change_root(struct req *r, struct con_req *cr, const char *old, const char *pw)
 	char msg[256], *stored = NULL, *hash = NULL;
 	enum err e;
 
+	pthread_once(&dummy_once, make_dummy);
 	if ((e = iamdb_root_login_hash(con_cfg.meta, con_cfg.account, &stored)))
 		goto fail;
 	if (!iam_password_verify(stored ? stored : dummy_hash, old) || !stored) {

@@ -117,6 +117,10 @@ b64_decode(const char *s, size_t slen, uint8_t *out, size_t outcap)
 			out[o++] = (uint8_t)(acc >> bits);
 		}
 	}
+	/* The bits after the last whole byte must be zero: otherwise "AAAAAB=="
+	 * would be a second spelling of "AAAAAA==" (RFC 4648, 3.5). */
+	if (acc & ((1u << bits) - 1))
+		return -1;
 	return (long)o;
 }
 

@@ -657,11 +657,17 @@ pol_parse(const char *json, size_t n, enum pol_kind kind, struct pol **out, stru
 		err = syntax(&pc);
 		goto out;
 	}
+	/* A policy that says nothing is refused, as IAM and S3 refuse it. */
+	if (ns == 0) {
+		err = is_s3(&pc) ? fail(&pc, "Could not parse the policy: Statement is empty!")
+				 : syntax(&pc);
+		goto out;
+	}
 	if (ns > POL_MAX_STMTS) {
 		err = fail(&pc, "Policy has more than %d statements", POL_MAX_STMTS);
 		goto out;
 	}
-	if (ns && !(pc.p->stmts = ar_alloc(&pc.p->ar, ns * sizeof *pc.p->stmts))) {
+	if (!(pc.p->stmts = ar_alloc(&pc.p->ar, ns * sizeof *pc.p->stmts))) {
 		err = ERR_NOMEM;
 		goto out;
 	}

@@ -152,23 +152,24 @@ query_authorize(struct query_ctx *c, const char *action, const char *resource)
 static enum err
 form_decode(struct buf *out, const char *s, size_t n)
 {
-	char *tmp = strndup(s, n), *p;
+	/* All n bytes: a body may hold a NUL, and the copy is wiped for n. */
+	char *tmp = malloc(n + 1);
+	size_t i;
 	enum err e;
 
 	if (!tmp)
 		return ERR_NOMEM;
-	for (p = tmp; *p; p++)
-		if (*p == '+')
-			*p = ' ';
-	e = uri_decode(out, tmp, strlen(tmp));
+	for (i = 0; i < n; i++)
+		tmp[i] = s[i] == '+' ? ' ' : s[i];
+	tmp[n] = '\0';
+	e = uri_decode(out, tmp, n);
 	crypto_wipe(tmp, n);
 	free(tmp);
 	return e;
 }
 
-/* Adds the pairs of a form-encoded string ("a=1&b=2", '+' is a space). */
-static enum err
-parse_form(struct query_ctx *c, const char *s, size_t n)
+enum err
+query_parse_form(struct query_ctx *c, const char *s, size_t n)
 {
 	const char *end = s + n;
 	struct buf k, v;
@@ -260,8 +261,8 @@ query_finish(struct req *r)
 
 	if ((e = authn_finish(&c->auth)))
 		return e;
-	if ((e = parse_form(c, r->query, strlen(r->query))) ||
-	    (c->form.len && (e = parse_form(c, c->form.p, c->form.len))))
+	if ((e = query_parse_form(c, r->query, strlen(r->query))) ||
+	    (c->form.len && (e = query_parse_form(c, c->form.p, c->form.len))))
 		return e;
 	action = query_arg(c, "Action");
 	if (!action || !*action)

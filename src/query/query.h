@@ -59,6 +59,10 @@ struct query_ctx {
 	char audit_target[512];         /* what the action acted on (for the audit log) */
 };
 
+/* Adds the pairs of a form-encoded string ("a=1&b=2", '+' is a space) to
+ * c->args, decoded; ERR_IAM_MALFORMED_QUERY for a bad escape or more than
+ * QUERY_MAX_ARGS pairs. Pure: exposed for the fuzzer. */
+enum err query_parse_form(struct query_ctx *c, const char *s, size_t n);
 /* A parameter's decoded value, or NULL when absent. */
 const char *query_arg(const struct query_ctx *c, const char *name);
 /* A required parameter: NULL and c's error detail set when absent or empty

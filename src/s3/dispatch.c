@@ -113,10 +113,18 @@ valid_utf8(const unsigned char *s, size_t n)
 	return true;
 }
 
-/* Splits the address into bucket and key. Virtual-hosted style when the Host
- * is <bucket>.<domain>; otherwise the first path segment is the bucket. */
-static enum err
-parse_address(struct s3_ctx *c)
+enum err
+s3_check_key(const char *key, size_t len)
+{
+	if (len > META_KEY_MAX)
+		return ERR_KEY_TOO_LONG;
+	if (memchr(key, '\0', len) || !valid_utf8((const unsigned char *)key, len))
+		return ERR_INVALID_KEY;
+	return ERR_OK;
+}
+
+enum err
+s3_parse_address(struct s3_ctx *c)
 {
 	struct req *r = c->r;
 	const char *host = req_header(r, "Host"), *p = r->path, *slash;
@@ -258,7 +266,7 @@ s3_start(struct s3_service *svc, struct req *r)
 	c->svc = svc;
 	c->r = r;
 	buf_init(&c->xml, XMLREQ_MAX_BODY);
-	if ((e = parse_address(c)))
+	if ((e = s3_parse_address(c)))
 		return e;
 	req_set_log_target(r, c->bucket, c->key);
 	if ((e = parse_query(c, r->query)))
@@ -289,12 +297,8 @@ s3_start(struct s3_service *svc, struct req *r)
 		log_info("s3: sub-resource '%s' not implemented (%s)", sub, c->op->name);
 		return ERR_NOT_IMPLEMENTED;
 	}
-	if (c->key) {
-		if (c->key_len > META_KEY_MAX)
-			return ERR_KEY_TOO_LONG;
-		if (memchr(c->key, '\0', c->key_len) || !valid_utf8((unsigned char *)c->key, c->key_len))
-			return ERR_INVALID_KEY;
-	}
+	if (c->key && (e = s3_check_key(c->key, c->key_len)))
+		return e;
 	if ((e = authorize(c)))
 		return e;
 	if (c->op->begin)

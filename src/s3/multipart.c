@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/timefmt.h"
 #include "s3/ingest.h"
+#include "s3/range.h"
 #include "s3/s3.h"
 #include "s3/xmlreq.h"
 
@@ -183,33 +184,6 @@ s3_upload_part(struct s3_ctx *c)
 	return ERR_OK;
 }
 
-/* "bytes=first-last" within size. */
-static enum err
-copy_range(const char *v, uint64_t size, uint64_t *off, uint64_t *len)
-{
-	unsigned long long a, b;
-	char *end;
-
-	if (!v) {
-		*off = 0;
-		*len = size;
-		return ERR_OK;
-	}
-	if (strncmp(v, "bytes=", 6) != 0 || v[6] < '0' || v[6] > '9')
-		return ERR_INVALID_ARGUMENT;
-	a = strtoull(v + 6, &end, 10);
-	if (*end != '-' || end[1] < '0' || end[1] > '9')
-		return ERR_INVALID_ARGUMENT;
-	b = strtoull(end + 1, &end, 10);
-	if (*end || b < a)
-		return ERR_INVALID_ARGUMENT;
-	if (b >= size)
-		return ERR_INVALID_COPY_RANGE;
-	*off = a;
-	*len = b - a + 1;
-	return ERR_OK;
-}
-
 enum err
 s3_upload_part_copy(struct s3_ctx *c)
 {
@@ -232,7 +206,7 @@ s3_upload_part_copy(struct s3_ctx *c)
 		goto out;
 	if ((e = s3_copy_source_object(c, &src)))
 		goto out;
-	if ((e = copy_range(req_header(c->r, "x-amz-copy-source-range"), src.size, &off, &len)))
+	if ((e = range_parse_copy(req_header(c->r, "x-amz-copy-source-range"), src.size, &off, &len)))
 		goto out;
 	if ((e = blob_create(c->svc->blobs, &w, p.blob)))
 		goto out;

@@ -12,6 +12,7 @@
 #include "core/timefmt.h"
 #include "s3/cond.h"
 #include "s3/ingest.h"
+#include "s3/range.h"
 #include "s3/s3.h"
 #include "s3/xmlreq.h"
 
@@ -177,61 +178,6 @@ s3_put_object(struct s3_ctx *c)
 
 /* ---- reading ---- */
 
-struct range {
-	bool set;
-	uint64_t start, len;
-};
-
-/* Parses a single "bytes=" range against size. Syntax AWS does not accept is
- * ignored (the whole object is sent); an unsatisfiable range is an error. */
-static enum err
-parse_range(const char *v, uint64_t size, struct range *out)
-{
-	unsigned long long a, b;
-	char *end;
-
-	out->set = false;
-	if (!v || strncmp(v, "bytes=", 6) != 0 || strchr(v, ','))
-		return ERR_OK;
-	v += 6;
-	if (*v == '-') {
-		a = strtoull(v + 1, &end, 10);
-		if (end == v + 1 || *end)
-			return ERR_OK;
-		if (a == 0)
-			return ERR_INVALID_RANGE;
-		if (size == 0)
-			return ERR_OK;
-		if (a > size)
-			a = size;
-		out->set = true;
-		out->start = size - a;
-		out->len = a;
-		return ERR_OK;
-	}
-	if (*v < '0' || *v > '9')
-		return ERR_OK;
-	a = strtoull(v, &end, 10);
-	if (*end != '-')
-		return ERR_OK;
-	if (end[1] == '\0') {
-		b = size ? size - 1 : 0;
-	} else {
-		const char *bs = end + 1;
-		b = strtoull(bs, &end, 10);
-		if (end == bs || *end || b < a)
-			return ERR_OK;
-		if (size && b >= size)
-			b = size - 1;
-	}
-	if (a >= size)
-		return ERR_INVALID_RANGE;
-	out->set = true;
-	out->start = a;
-	out->len = b - a + 1;
-	return ERR_OK;
-}
-
 static void
 emit_object_headers(struct s3_ctx *c, const struct meta_object *o)
 {
@@ -377,7 +323,7 @@ read_object(struct s3_ctx *c, bool head)
 		}
 		if ((e = part_range(&o, pn, &rg)))
 			goto out;
-	} else if ((e = parse_range(req_header(c->r, "Range"), o.size, &rg))) {
+	} else if ((e = range_parse(req_header(c->r, "Range"), o.size, &rg))) {
 		if (e == ERR_INVALID_RANGE)
 			req_set_headerf(c->r, "Content-Range", "bytes */%llu", (unsigned long long)o.size);
 		goto out;

@@ -101,6 +101,13 @@ void xml_owner(struct buf *b, const char *account);
 /* Error rendering, used by dispatch for every failure. */
 void s3_render_error(struct req *r, enum err e, const char *bucket, const char *key);
 
+/* Splits the request's address into c->bucket and c->key (decoded), and sets
+ * c->level: virtual-hosted style when the Host is <bucket>.<svc->domain>,
+ * else the first path segment is the bucket. Pure: exposed for the fuzzer. */
+enum err s3_parse_address(struct s3_ctx *c);
+/* An object key S3 accepts: at most META_KEY_MAX bytes (ERR_KEY_TOO_LONG),
+ * valid UTF-8 without NUL (ERR_INVALID_KEY). */
+enum err s3_check_key(const char *key, size_t len);
 /* Bucket names per AWS's rules for new buckets. */
 bool s3_valid_bucket_name(const char *name);
 /* The ARN of the request's resource (bucket, object, or "*"), into out. */

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
@@ -104,6 +105,31 @@ def audit_lines(server):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def eventually(fetch, ok, timeout=10):
+    """fetch() until ok(result): audit records are written when a request
+    completes, just after its answer went out (CloudTrail is not
+    synchronous either)."""
+    deadline = time.time() + timeout
+    while True:
+        got = fetch()
+        if ok(got) or time.time() > deadline:
+            return got
+        time.sleep(0.05)
+
+
+def audited(server, pred):
+    return [e for e in eventually(lambda: audit_lines(server),
+                                  lambda lines: any(pred(e) for e in lines)) if pred(e)]
+
+
+def events(console, query, want=1):
+    """/api/events?query once at least `want` events match."""
+    st, _, j = eventually(lambda: console.json("GET", "/api/events?" + query),
+                          lambda r: r[0] != 200 or len(r[2]["events"]) >= want)
+    assert st == 200, j
+    return j
+
+
 @pytest.fixture(scope="module")
 def root_console(server):
     return signed_in_root(server)
@@ -128,6 +154,10 @@ def test_index_assets_and_security_headers(server):
     assert hd["Content-Security-Policy"] == CSP
     st, _, _ = c.req("POST", "/", "x")
     assert st == 405
+    st, hd, data = c.req("HEAD", "/assets/index.html")
+    assert st == 200 and data == b"" and int(hd["Content-Length"]) > 0
+    st, _, j = c.json("GET", "/api/nothing-here")
+    assert st == 404 and j["error"]["code"] == "NotFound"
 
 
 # ---- sign-in ----
@@ -187,6 +217,14 @@ def test_signin_iam_user_and_wrong_passwords(server):
     assert st == 401 and j["error"]["code"] == "InvalidCredentials"
     st, _, j = Console(server).json("POST", "/api/signin", {"kind": "root"}, cookie=False)
     assert st == 400
+    st, _, j = Console(server).json("POST", "/api/signin", "{" + " " * 20000 + "}",
+                                    headers={"Content-Type": "application/json"}, cookie=False)
+    assert st == 413 and j["error"]["code"] == "RequestTooLarge"
+    # Login CSRF: a sign-in posted from another site is refused.
+    st, hd, j = Console(server).json("POST", "/api/signin", {"kind": "root", "user": "root",
+                                                             "password": ROOT_PASSWORD},
+                                     headers={"Origin": "http://evil.example"}, cookie=False)
+    assert st == 403 and j["error"]["code"] == "InvalidOrigin" and "Set-Cookie" not in hd
 
 
 def test_throttling_after_five_failures(server):
@@ -369,8 +407,8 @@ def test_password_reset_required_flow(server):
     # No password, old or new, reached a log or the audit trail.
     logs = server.read_log() + open(os.path.join(server.data, "audit.log")).read()
     assert USER_PW not in logs and "N3w-Password!" not in logs
-    assert any(e["eventName"] == "ChangePassword" and e["userAgent"] == "coffer-console"
-               for e in audit_lines(server))
+    assert audited(server, lambda e: e["eventName"] == "ChangePassword"
+                   and e["userAgent"] == "coffer-console")
 
 
 def test_sessions_end_with_the_password(server):
@@ -430,8 +468,8 @@ def test_audit_and_events(server, root_console):
     acct = account_id(server)
     name = "evt-" + uuid.uuid4().hex[:8]
     assert root_console.query("iam", "CreateUser", UserName=name)[0] == 200
-    rec = [e for e in audit_lines(server) if e["eventName"] == "CreateUser"
-           and e["requestParameters"].get("userName") == name]
+    rec = audited(server, lambda e: e["eventName"] == "CreateUser"
+                  and e["requestParameters"].get("userName") == name)
     assert len(rec) == 1
     assert rec[0]["userIdentity"]["arn"] == "arn:aws:iam::%s:root" % acct
     assert rec[0]["userAgent"] == "coffer-console"
@@ -448,9 +486,8 @@ def test_audit_and_events(server, root_console):
     assert st == 403 and j["error"]["code"] == "AccessDeniedException"
     assert "cloudtrail:LookupEvents" in j["error"]["message"]
 
-    st, _, j = root_console.json("GET", "/api/events?outcome=denied&event=CreateUser&principal="
-                                 + urllib.parse.quote(u.name))
-    assert st == 200 and j["events"], j
+    j = events(root_console, "outcome=denied&event=CreateUser&principal="
+               + urllib.parse.quote(u.name))
     ev = j["events"][0]
     assert ev["eventName"] == "CreateUser" and ev["errorCode"] == "AccessDenied"
     assert ev["decidedBy"].endswith("#NoNewUsers") and ev["userAgent"] == "coffer-console"
@@ -472,13 +509,17 @@ def test_audit_and_events(server, root_console):
     # Bucket filter: an S3 refusal recorded with its bucket.
     bucket = "evb-" + uuid.uuid4().hex[:8]
     assert c.req("PUT", "/api/s3/" + bucket)[0] == 403
-    st, _, j = root_console.json("GET", "/api/events?bucket=" + bucket)
-    assert st == 200 and len(j["events"]) == 1
+    j = events(root_console, "bucket=" + bucket)
+    assert len(j["events"]) == 1
     assert j["events"][0]["eventName"] == "CreateBucket"
     # A failed sign-in is a ConsoleLogin event too.
+    q = "event=ConsoleLogin&outcome=error&limit=1000"
+    before = len(events(root_console, q, want=0)["events"])
     Console(server).signin(u.name, "Wrong-Passw0rd", account=acct)
-    st, _, j = root_console.json("GET", "/api/events?event=ConsoleLogin&outcome=error&limit=1")
+    j = events(root_console, q, want=before + 1)
+    assert len(j["events"]) == before + 1
     assert j["events"][0]["errorCode"] == "InvalidCredentials"
+    assert j["events"][0]["eventSource"] == "signin.amazonaws.com"
 
 
 def test_access_key_secret_is_never_seen_again(server, root_console):

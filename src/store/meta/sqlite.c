@@ -778,13 +778,11 @@ meta_open(const char *path, struct meta **out)
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_mutex_init(&m->wlock, NULL);
 	pthread_mutex_init(&m->qlock, NULL);
-	pthread_cond_init(&m->qdone, NULL);
 	m->qtail = &m->qhead;
 	if (pthread_key_create(&m->key, tls_destroy) != 0) {
 		pthread_mutex_destroy(&m->lock);
 		pthread_mutex_destroy(&m->wlock);
 		pthread_mutex_destroy(&m->qlock);
-		pthread_cond_destroy(&m->qdone);
 		objcache_free(m->oc);
 		free(m->path);
 		free(m);
@@ -806,6 +804,11 @@ meta_open(const char *path, struct meta **out)
 		goto out;
 	}
 	rc = migrate(c);
+	/* The group commit's own connection: whichever thread leads a batch
+	 * uses it (one leader at a time), so its page cache stays warm
+	 * instead of each leader re-reading what the previous one wrote. */
+	if (rc == ERR_OK)
+		rc = conn_open(m->path, &m->wconn);
 out:
 	sqlite3_free(mode);
 	if (rc != ERR_OK) {
@@ -837,10 +840,10 @@ meta_close(struct meta *m)
 	}
 	m->all = NULL;
 	pthread_mutex_unlock(&m->lock);
+	conn_close(m->wconn);
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->wlock);
 	pthread_mutex_destroy(&m->qlock);
-	pthread_cond_destroy(&m->qdone);
 	objcache_free(m->oc);
 	free(m->path);
 	free(m);
@@ -1438,6 +1441,7 @@ struct wreq {
 	enum err rc;                 /* result */
 	bool failed;                 /* rc is final (failed alone) */
 	bool done;                   /* under qlock: the waiter may return */
+	pthread_cond_t cv;           /* its waiter's: done, or lead the next batch */
 	struct wreq *next;
 };
 
@@ -1547,11 +1551,9 @@ batch_run(struct meta *m, struct conn *c, struct wreq *list, char (*gc)[BLOB_ID_
 static void
 gc_later_flush(struct meta *m)
 {
-	struct conn *c;
-
-	if (m->ngc_later == 0 || sq_conn(m, &c, NULL) != ERR_OK)
+	if (m->ngc_later == 0 || !m->wconn)
 		return;
-	batch_run(m, c, NULL, m->gc_later, m->ngc_later);
+	batch_run(m, m->wconn, NULL, m->gc_later, m->ngc_later);
 	m->ngc_later = 0;
 }
 
@@ -1564,22 +1566,20 @@ wreq_submit(struct meta *m, struct wreq *r)
 	struct wreq *batch, *b, *next;
 	struct conn *c;
 	size_t ngc;
-	enum err rc;
 
-	/* The connection is taken first: a leader must not fail to get one
-	 * with other threads' writes in its hands. */
-	rc = sq_conn(m, &c, NULL);
-	if (rc != ERR_OK)
-		return rc;
+	/* The batch connection exists from meta_open on: a leader cannot fail
+	 * to get one with other threads' writes in its hands. */
+	c = m->wconn;
 	r->rc = ERR_OK;
 	r->failed = r->done = false;
 	r->next = NULL;
+	pthread_cond_init(&r->cv, NULL);
 	pthread_mutex_lock(&m->qlock);
 	*m->qtail = r;
 	m->qtail = &r->next;
 	while (!r->done) {
 		if (m->qbusy) {
-			pthread_cond_wait(&m->qdone, &m->qlock);
+			pthread_cond_wait(&r->cv, &m->qlock);
 			continue;
 		}
 		m->qbusy = true;
@@ -1606,16 +1606,24 @@ wreq_submit(struct meta *m, struct wreq *r)
 				objcache_invalidate(m->oc, b->bucket, b->key, b->klen);
 		}
 		pthread_mutex_lock(&m->qlock);
-		/* next is read before done is set: a waiter that sees done
-		 * returns, and its wreq (on its stack) is gone. */
+		/* Only this batch's waiters wake, each on its own condition (a
+		 * broadcast woke every queued writer only for most to sleep
+		 * again). Signalled under qlock, so a waiter cannot have seen
+		 * done and freed its wreq (on its stack) before the signal;
+		 * next is read before done is set for the same reason. */
 		for (b = batch; b; b = next) {
 			next = b->next;
 			b->done = true;
+			if (b != r)
+				pthread_cond_signal(&b->cv);
 		}
 		m->qbusy = false;
-		pthread_cond_broadcast(&m->qdone);
+		/* Writes queued meanwhile: their first waiter leads next. */
+		if (m->qhead)
+			pthread_cond_signal(&m->qhead->cv);
 	}
 	pthread_mutex_unlock(&m->qlock);
+	pthread_cond_destroy(&r->cv);
 	return r->rc;
 }
 

@@ -51,13 +51,13 @@ struct meta {
 	struct tls *all;
 	/* Group commit: writes queue here and one of their threads, the
 	 * leader, commits them all in one transaction (one WAL fsync). */
-	pthread_mutex_t qlock; /* guards everything below */
-	pthread_cond_t qdone;  /* a batch has finished */
+	pthread_mutex_t qlock; /* guards everything below (each waiter has its own condition) */
 	struct wreq *qhead, **qtail;
 	bool qbusy; /* a leader is running a batch */
 	size_t ngc_later;
 	char gc_later[GC_LATER_MAX][BLOB_ID_LEN + 1];
 	struct objcache *oc; /* hot object rows; see objcache.h */
+	struct conn *wconn;  /* the group commit leader's connection */
 };
 
 
