@@ -31,7 +31,7 @@ DATA    ?= ./data
 LISTEN  ?= 127.0.0.1:9000
 CONSOLE ?= 127.0.0.1:9001
 
-.PHONY: all run test deps deps-test unit integration security js clean asan bench bench-quick fuzz fuzz-smoke fuzz-build
+.PHONY: all run test deps deps-test unit integration security browser js clean asan bench bench-quick fuzz fuzz-smoke fuzz-build
 all: build/coffer
 
 build/coffer: $(OBJS)
@@ -100,12 +100,21 @@ security: build/coffer build/asan/coffer
 	    COFFER_BIN=$(CURDIR)/build/asan/coffer COFFER_RELEASE_BIN=$(CURDIR)/build/coffer \
 	    $(PY) -m pytest -q -p no:cacheprovider tests/security
 
+# The console in Debian's chromium (tests/browser); screenshots in build/screenshots/.
+# BROWSER_BIN=build/coffer runs it against the release build instead.
+BROWSER_BIN ?= build/asan/coffer
+browser: $(BROWSER_BIN)
+	@env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE \
+	    COFFER_BIN=$(CURDIR)/$(BROWSER_BIN) NODE_PATH=$(CURDIR)/tests/browser/node_modules \
+	    node tests/browser/console.test.mjs
+
 test: deps-test
 	@$(MAKE) --no-print-directory all asan
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory security
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory browser
 
 # Benchmarks (docs/PERFORMANCE.md): never part of `make test`.
 BENCH_ENV := env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE

@@ -6,8 +6,9 @@ set -eu
 what=${1:-build}
 
 build_pkgs="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev libexpat1-dev libisal-dev libjansson-dev libargon2-dev"
-# wrk and nginx-light: the benchmark harness's smoke test runs in `make test`.
-test_pkgs="clang libclang-rt-14-dev libcmocka-dev python3-pytest python3-boto3 awscli s3cmd rclone curl nodejs npm wrk nginx-light"
+# wrk and nginx-light: the benchmark harness's smoke test runs in `make test`;
+# chromium: the console's browser tests.
+test_pkgs="clang libclang-rt-14-dev libcmocka-dev python3-pytest python3-boto3 awscli s3cmd rclone curl nodejs npm wrk nginx-light chromium"
 bench_pkgs=""
 
 pkgs=$build_pkgs
@@ -34,10 +35,15 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 
-if [ "$what" != build ] && [ -f tests/js/package.json ]; then
-	if [ ! -d tests/js/node_modules ] || [ tests/js/package.json -nt tests/js/node_modules ]; then
-		echo "deps: installing npm packages for tests/js"
-		(cd tests/js && npm install --no-audit --no-fund --loglevel=error >/dev/null)
-		touch tests/js/node_modules
-	fi
+# npm packages: tests/js (the AWS SDK for JavaScript) and tests/browser
+# (playwright-core, which drives Debian's chromium; it downloads no browser).
+if [ "$what" != build ]; then
+	for d in tests/js tests/browser; do
+		[ -f "$d/package.json" ] || continue
+		if [ ! -d "$d/node_modules" ] || [ "$d/package.json" -nt "$d/node_modules" ]; then
+			echo "deps: installing npm packages for $d"
+			(cd "$d" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error >/dev/null)
+			touch "$d/node_modules"
+		fi
+	done
 fi
