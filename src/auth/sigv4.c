@@ -484,6 +484,45 @@ cq_cmp(const void *pa, const void *pb)
 
 /* Each name and value decoded, then encoded the AWS way; sorted by encoded
  * name, then encoded value, as raw bytes. */
+static bool
+is_upper_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+}
+
+/* Whether decoding and re-encoding s would give s back: only unreserved
+ * bytes and %XX (upper-case) of bytes that stay escaped. SDKs send their
+ * query that way, so the common case is a copy. */
+static bool
+canonical_as_is(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (is_unreserved((unsigned char)s[i]))
+			continue;
+		if (s[i] != '%' || n - i < 3 || !is_upper_hex(s[i + 1]) || !is_upper_hex(s[i + 2]) ||
+		    is_unreserved((unsigned char)(hex_digit(s[i + 1]) << 4 | hex_digit(s[i + 2]))))
+			return false;
+		i += 2;
+	}
+	return true;
+}
+
+/* name or value of a query pair, canonically encoded, onto scratch. */
+static enum err
+canonical_part(struct buf *scratch, struct buf *dec, const char *s, size_t n)
+{
+	enum err e;
+
+	if (canonical_as_is(s, n))
+		return buf_add(scratch, s, n);
+	buf_reset(dec);
+	if ((e = uri_decode(dec, s, n)))
+		return e;
+	return uri_encode(scratch, dec->p ? dec->p : "", dec->len, false);
+}
+
 static enum err
 canonical_query(const char *raw, bool presigned, struct buf *out)
 {
@@ -516,20 +555,18 @@ canonical_query(const char *raw, bool presigned, struct buf *out)
 	while (query_next(&p, end, &qp)) {
 		struct cq *c = &pairs[np];
 
-		buf_reset(&dec);
-		if ((e = uri_decode(&dec, qp.name.p, qp.name.len)))
-			goto out;
-		if (presigned && dec.len == 15 && memcmp(dec.p, "X-Amz-Signature", 15) == 0)
-			continue;
 		c->noff = scratch.len;
-		if ((e = uri_encode(&scratch, dec.p ? dec.p : "", dec.len, false)))
+		if ((e = canonical_part(&scratch, &dec, qp.name.p, qp.name.len)))
 			goto out;
 		c->nlen = scratch.len - c->noff;
-		buf_reset(&dec);
-		if ((e = uri_decode(&dec, qp.value.p, qp.value.len)))
-			goto out;
+		/* the signature's own parameter (its canonical name is the
+		 * decoded one: that name has no byte that stays escaped) */
+		if (presigned && c->nlen == 15 && memcmp(scratch.p + c->noff, "X-Amz-Signature", 15) == 0) {
+			scratch.len = c->noff;
+			continue;
+		}
 		c->voff = scratch.len;
-		if ((e = uri_encode(&scratch, dec.p ? dec.p : "", dec.len, false)))
+		if ((e = canonical_part(&scratch, &dec, qp.value.p, qp.value.len)))
 			goto out;
 		c->vlen = scratch.len - c->voff;
 		np++;

@@ -784,6 +784,15 @@ test_canonical_query(void **state)
 			    "X-Amz-Signature=ab&b=1");
 	assert_int_equal(canon_err("/", "a=%zz"), ERR_INVALID_URI);
 	assert_int_equal(canon_err("/", "a%=1"), ERR_INVALID_URI);
+	/* Already canonical parts are copied as they are; anything else goes
+	 * through decode and encode, with the same result as before. */
+	assert_string_equal(canon_query("p=a%2Fb%20c&q=~-_.9Z", false, b, sizeof(b)),
+			    "p=a%2Fb%20c&q=~-_.9Z");
+	assert_string_equal(canon_query("p=a%2Fb%2f", false, b, sizeof(b)), "p=a%2Fb%2F");
+	assert_string_equal(canon_query("p=%2F%41", false, b, sizeof(b)), "p=%2FA");
+	assert_string_equal(canon_query("X-Amz-Signatur%65=ab&b=1", true, b, sizeof(b)), "b=1");
+	assert_int_equal(canon_err("/", "a=%2F%"), ERR_INVALID_URI);
+	assert_int_equal(canon_err("/", "a=%2F%4"), ERR_INVALID_URI);
 }
 
 static void
