@@ -31,7 +31,8 @@ DATA    ?= ./data
 LISTEN  ?= 127.0.0.1:9000
 CONSOLE ?= 127.0.0.1:9001
 
-.PHONY: all run test deps deps-test unit integration security browser js clean asan bench bench-quick fuzz fuzz-smoke fuzz-build
+.PHONY: all run test deps deps-test unit integration security browser js clean asan bench bench-quick fuzz fuzz-smoke fuzz-build \
+	crash crash-quick faults soak valgrind
 all: build/coffer
 
 build/coffer: $(OBJS)
@@ -115,6 +116,24 @@ test: deps-test
 	@$(MAKE) --no-print-directory security
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory browser
+	@$(MAKE) --no-print-directory crash-quick
+	@$(MAKE) --no-print-directory faults
+
+# Reliability (docs/reliability.md). `make crash`: SIGKILL at random moments
+# under mixed traffic, CRASH_CYCLES times (release build); `make test` runs
+# crash-quick: 5 cycles on the sanitizer build, plus the checker's self-test.
+TEST_ENV := env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE
+CRASH_CYCLES ?= 50
+SOAK_SECONDS ?= 300
+
+crash: build/coffer
+	@$(TEST_ENV) $(PY) tests/crash/crash.py --cycles $(CRASH_CYCLES) --bin $(CURDIR)/build/coffer
+
+crash-quick: build/asan/coffer
+	@$(TEST_ENV) $(PY) tests/crash/crash.py --cycles 5 --bin $(CURDIR)/build/asan/coffer
+	@$(TEST_ENV) $(PY) tests/crash/crash.py --cycles 1 --sabotage \
+	    --bin $(CURDIR)/build/asan/coffer >/dev/null || \
+	    { echo "crash.py --sabotage: the checker missed deliberate damage"; exit 1; }
 
 # Benchmarks (docs/PERFORMANCE.md): never part of `make test`.
 BENCH_ENV := env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE

@@ -316,6 +316,15 @@ read_object(struct s3_ctx *c, bool head)
 		if (e != ERR_NO_SUCH_KEY)
 			break;
 	}
+	/* A committed row whose file is missing or of another size is damage
+	 * (lost or torn bytes), not an absent key: answered 500 rather than a
+	 * 404, or a Content-Length the file cannot fill (the client would wait
+	 * for bytes that never come). */
+	if (!head && (e == ERR_NO_SUCH_KEY || (e == ERR_OK && size != o.size)) && o.blob[0]) {
+		log_error("s3: blob %s of %s/%s is %s", o.blob, c->bucket, c->key,
+			  e ? "missing" : "of the wrong size");
+		e = ERR_INTERNAL;
+	}
 	if (e == ERR_NO_SUCH_KEY && c->auth.who.type != PT_ROOT) {
 		/* Whether a key exists is itself listing information: without
 		 * s3:ListBucket the answer is 403, as AWS gives it. */

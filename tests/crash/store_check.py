@@ -1,0 +1,89 @@
+"""store_check.py - read-only checks of a coffer data directory against its
+metadata: every blob file a committed row names exists, no file exists that
+no row names (an orphan), nothing is left in objects/tmp/, and SQLite's own
+integrity check passes.
+
+Used by the crash, fault and soak tools right after a (re)start, when the
+server's recovery has run and no request is in flight. The layout is the one
+src/store/blob/fs.c and src/store/meta/sqlite.c write: objects/ab/cd/<id>
+for published blobs, objects/tmp/<id> while in flight, and the `blob`
+columns of the `objects` and `parts` tables in meta.db."""
+import os
+import re
+import sqlite3
+
+ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def blob_files(data):
+    """(published ids, names in tmp/, stray names) found under data/objects."""
+    root = os.path.join(data, "objects")
+    published, tmp, stray = set(), set(), []
+    tmpdir = os.path.join(root, "tmp")
+    if os.path.isdir(tmpdir):
+        tmp = set(os.listdir(tmpdir))
+    for a in os.listdir(root) if os.path.isdir(root) else []:
+        if a == "tmp":
+            continue
+        pa = os.path.join(root, a)
+        if not os.path.isdir(pa):
+            stray.append(a)
+            continue
+        for b in os.listdir(pa):
+            pb = os.path.join(pa, b)
+            if not os.path.isdir(pb):
+                stray.append(a + "/" + b)
+                continue
+            for name in os.listdir(pb):
+                if ID.match(name) and name[:2] == a and name[2:4] == b:
+                    published.add(name)
+                else:
+                    stray.append("%s/%s/%s" % (a, b, name))
+    return published, tmp, stray
+
+
+def referenced(data):
+    """(ids named by committed object and part rows, ids on the gc list,
+    integrity_check result) read through a read-only connection."""
+    db = sqlite3.connect("file:%s?mode=ro" % os.path.join(data, "meta.db"), uri=True,
+                         timeout=30)
+    try:
+        refs = {r[0] for r in db.execute("SELECT blob FROM objects UNION SELECT blob FROM parts")}
+        gc = {r[0] for r in db.execute("SELECT blob FROM gc")}
+        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        db.close()
+    return refs, gc, integrity
+
+
+def check(data):
+    """A list of problems (strings); empty when the store is consistent.
+    Call only with no write in flight: the server must be idle."""
+    problems = []
+    published, tmp, stray = blob_files(data)
+    refs, gc, integrity = referenced(data)
+    if integrity != "ok":
+        problems.append("sqlite integrity_check: %s" % integrity)
+    missing = refs - published - tmp
+    if missing:
+        problems.append("%d committed rows name a blob that is gone: %s"
+                        % (len(missing), sorted(missing)[:5]))
+    orphans = published - refs
+    if orphans:
+        problems.append("%d blob files no row names (orphans): %s"
+                        % (len(orphans), sorted(orphans)[:5]))
+    if tmp:
+        problems.append("%d files left in objects/tmp: %s" % (len(tmp), sorted(tmp)[:5]))
+    if stray:
+        problems.append("unexpected entries under objects/: %s" % stray[:5])
+    both = refs & gc
+    if both:
+        problems.append("%d blobs both referenced and on the gc list: %s"
+                        % (len(both), sorted(both)[:5]))
+    return problems
+
+
+def counts(data):
+    published, tmp, _ = blob_files(data)
+    refs, gc, _ = referenced(data)
+    return {"files": len(published), "tmp": len(tmp), "rows": len(refs), "gc": len(gc)}
