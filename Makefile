@@ -8,6 +8,8 @@ LIBS    := -lmicrohttpd -lsqlite3 -lcrypto -lexpat -lisal -ljansson -largon2 -lp
 
 OPT     ?= -O2 -g
 SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# The sanitizer build is the test build: it also has the I/O fault hooks.
+FAULTS  := -DCOFFER_FAULTS
 
 SRCS    := $(shell find src -name '*.c' | sort)
 LIBSRCS := $(filter-out src/main.c,$(SRCS))
@@ -67,7 +69,7 @@ build/asan/coffer: $(SOBJS)
 build/asan/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (ASan+UBSan)"
-	@$(CC) $(CFLAGS_BASE) $(SAN) -c -o $@ $<
+	@$(CC) $(CFLAGS_BASE) $(SAN) $(FAULTS) -c -o $@ $<
 
 build/asan/libcoffer.a: $(SLIBOBJS)
 	@rm -f $@ && ar rcs $@ $(SLIBOBJS)
@@ -134,6 +136,11 @@ crash-quick: build/asan/coffer
 	@$(TEST_ENV) $(PY) tests/crash/crash.py --cycles 1 --sabotage \
 	    --bin $(CURDIR)/build/asan/coffer >/dev/null || \
 	    { echo "crash.py --sabotage: the checker missed deliberate damage"; exit 1; }
+
+# Disk full (tmpfs), read-only object store, injected EIO: needs root for mount.
+faults: build/asan/coffer
+	@$(TEST_ENV) COFFER_BIN=$(CURDIR)/build/asan/coffer \
+	    $(PY) -m pytest -q -p no:cacheprovider tests/faults
 
 # Benchmarks (docs/PERFORMANCE.md): never part of `make test`.
 BENCH_ENV := env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE

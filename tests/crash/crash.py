@@ -232,7 +232,7 @@ class Worker:
             got = Version(hashlib.md5(data).hexdigest(), len(data), r.get("ContentType"),
                           r.get("Metadata", {}), r["ETag"].strip('"'))
         except Exception as e:  # noqa: BLE001
-            code = getattr(e, "response", {}).get("Error", {}).get("Code")
+            code = (getattr(e, "response", None) or {}).get("Error", {}).get("Code")
             if code != "NoSuchKey":
                 if during_traffic:
                     raise

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include "core/crypto.h"
+#include "core/log.h"
 #include "store/blob/blob.h"
 
 /* "ab/cd/" + id + NUL */
@@ -68,6 +69,9 @@ fanout_path(const char *id, char out[FANOUT_PATH_LEN])
 	memcpy(out + 6, id, BLOB_ID_LEN + 1);
 }
 
+/* A full disk and a lack of memory are conditions a client can wait out;
+ * anything else (EIO, EROFS, ...) is a fault the operator must hear of,
+ * since the client only sees InternalError. */
 static enum err
 errno_err(int e)
 {
@@ -75,8 +79,29 @@ errno_err(int e)
 		return ERR_NO_SPACE;
 	if (e == ENOMEM)
 		return ERR_NOMEM;
+	log_error("blob store: %s", strerror(e));
 	return ERR_INTERNAL;
 }
+
+#ifdef COFFER_FAULTS
+/* Test builds only (the sanitizer build): I/O errors injected while the
+ * server runs, switched on by the existence of a file in $COFFER_FAULT_DIR
+ * ("read-eio": opening a blob for reading fails; "sync-eio": blob_sync
+ * fails), as no device-mapper is at hand to make a disk fail for real. */
+static bool
+fault(const char *name)
+{
+	const char *dir = getenv("COFFER_FAULT_DIR");
+	char path[4096];
+
+	if (!dir || !*dir)
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+#else
+#define fault(name) false
+#endif
 
 /* mkdirat that treats an existing directory as success. */
 static int
@@ -293,6 +318,8 @@ blob_append_from(struct blob_writer *w, const char *src_id, uint64_t off, uint64
 		return ERR_INTERNAL;
 	if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
 		return ERR_INVALID_RANGE;
+	if (fault("read-eio"))
+		return errno_err(EIO);
 	fanout_path(src_id, path);
 	src = openat(w->s->objfd, path, O_RDONLY | O_CLOEXEC);
 	if (src < 0) {
@@ -389,7 +416,9 @@ blob_sync(struct blob_writer *w)
 
 	if (w->fd < 0)
 		return ERR_INTERNAL;
-	if (fdatasync(w->fd) < 0)
+	if (fault("sync-eio"))
+		rc = errno_err(EIO);
+	else if (fdatasync(w->fd) < 0)
 		rc = errno_err(errno);
 	if (rc == ERR_OK)
 		rc = tmp_sync(w->s);
@@ -467,6 +496,8 @@ blob_open_read(struct blob_store *s, const char *id, int *fd, uint64_t *size)
 	*size = 0;
 	if (!id_valid(id))
 		return ERR_NO_SUCH_KEY;
+	if (fault("read-eio"))
+		return errno_err(EIO);
 	fanout_path(id, path);
 	/* A committed blob may not be published yet (its writer commits the row,
 	 * then renames): it is already synced in tmp/, so read it there. Files
