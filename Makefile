@@ -137,6 +137,18 @@ crash-quick: build/asan/coffer
 	    --bin $(CURDIR)/build/asan/coffer >/dev/null || \
 	    { echo "crash.py --sabotage: the checker missed deliberate damage"; exit 1; }
 
+# Mixed S3 + IAM load for SOAK_SECONDS: RSS and fds must not trend up.
+soak: build/coffer
+	@$(TEST_ENV) $(PY) tests/soak/soak.py --seconds $(SOAK_SECONDS) --bin $(CURDIR)/build/coffer
+
+# The soak for a minute with the release build under valgrind memcheck
+# (exit 99 on a memory error or a definite leak). Not in `make test`: slow.
+VALGRIND_SECONDS ?= 60
+valgrind: build/coffer
+	@command -v valgrind >/dev/null || sh scripts/deps.sh valgrind
+	@$(TEST_ENV) $(PY) tests/soak/soak.py --valgrind --seconds $(VALGRIND_SECONDS) --clients 6 \
+	    --bin $(CURDIR)/build/coffer
+
 # Disk full (tmpfs), read-only object store, injected EIO: needs root for mount.
 faults: build/asan/coffer
 	@$(TEST_ENV) COFFER_BIN=$(CURDIR)/build/asan/coffer \

@@ -10,11 +10,13 @@ build_pkgs="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libssl-d
 # chromium: the console's browser tests.
 test_pkgs="clang libclang-rt-14-dev libcmocka-dev python3-pytest python3-boto3 awscli s3cmd rclone curl nodejs npm wrk nginx-light chromium"
 bench_pkgs=""
+valgrind_pkgs="valgrind"
 
 pkgs=$build_pkgs
 case $what in
 test) pkgs="$pkgs $test_pkgs" ;;
 bench) pkgs="$pkgs $test_pkgs $bench_pkgs" ;;
+valgrind) pkgs="$pkgs $test_pkgs $valgrind_pkgs" ;;
 esac
 
 missing=""
