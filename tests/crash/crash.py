@@ -122,6 +122,7 @@ class Worker:
         self.state = {k: [None] for k in self.keys}
         self.uploads = {}  # upload id -> (key, {part number: etag}) still open
         self.counter = 0
+        self.pending = None  # (key, version) a request in progress added
 
     # -- traffic --
 
@@ -138,10 +139,21 @@ class Worker:
 
     def settle(self, key, version):
         self.state[key] = [version]
+        self.pending = None
 
     def in_flight(self, key, version):
+        self.pending = None
         if version not in self.state[key]:
             self.state[key].append(version)
+            self.pending = (key, version)
+
+    def never_sent(self):
+        """The connection was refused: the request never reached the
+        server, so the key keeps its candidates of before."""
+        if self.pending:
+            key, version = self.pending
+            self.state[key].remove(version)
+            self.pending = None
 
     def run(self, s3, stop):
         while not stop.is_set():
@@ -150,6 +162,8 @@ class Worker:
             try:
                 getattr(self, "op_" + op)(s3)
             except Exception as e:  # noqa: BLE001
+                if isinstance(e, botocore.exceptions.EndpointConnectionError):
+                    self.never_sent()
                 if gone(e):
                     return
                 self.stats.violation("worker %d: %s failed: %r" % (self.n, op, e))
