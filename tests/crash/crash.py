@@ -31,6 +31,7 @@ import json
 import os
 import random
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -98,6 +99,7 @@ class Stats:
         self.acked = {}
         self.inflight = 0
         self.verified = 0
+        self.early_kills = 0
         self.resolved = {"old": 0, "new": 0}
         self.violations = []
 
@@ -157,8 +159,8 @@ class Worker:
 
     def run(self, s3, stop):
         while not stop.is_set():
-            op = self.rng.choices(["put", "delete", "copy", "mpu", "get"],
-                                  weights=[45, 12, 15, 3, 25])[0]
+            op = self.rng.choices(["put", "delete", "delete_many", "copy", "mpu", "get"],
+                                  weights=[45, 9, 4, 15, 3, 24])[0]
             try:
                 getattr(self, "op_" + op)(s3)
             except Exception as e:  # noqa: BLE001
@@ -189,6 +191,26 @@ class Worker:
         s3.delete_object(Bucket=BUCKET, Key=key)
         self.settle(key, None)
         self.stats.ack("delete")
+
+    def op_delete_many(self, s3):
+        """DeleteObjects of two keys: one transaction each, so at a kill
+        each key is old or deleted on its own."""
+        keys = self.rng.sample(self.keys, 2)
+        added = [k for k in keys if None not in self.state[k]]
+        for k in added:
+            self.state[k].append(None)
+        self.pending = None
+        try:
+            r = s3.delete_objects(Bucket=BUCKET, Delete={"Objects": [{"Key": k} for k in keys]})
+        except botocore.exceptions.EndpointConnectionError:
+            for k in added:
+                self.state[k].remove(None)
+            raise
+        if r.get("Errors"):
+            self.stats.violation("DeleteObjects: %r" % r["Errors"])
+        for k in keys:
+            self.settle(k, None)
+        self.stats.ack("delete-objects")
 
     def op_copy(self, s3):
         srcs = [k for k in self.keys if isinstance(self.known(k), Version)]
@@ -405,6 +427,10 @@ def run(args):
             srv.stop()
             if args.sabotage:
                 sabotage(srv.data, rng)
+            if rng.random() < 0.3:
+                # A crash during recovery: recovery must be repeatable.
+                kill_early(srv, rng.uniform(0.0, 0.2))
+                stats.early_kills += 1
             srv.start()  # recovery runs before the first request is answered
             for p in store_check.check(srv.data):
                 stats.violation("cycle %d after recovery: %s" % (cycle, p))
@@ -446,10 +472,11 @@ def run(args):
         srv.stop()
     elapsed = time.time() - t0
     acked = sum(stats.acked.values())
-    print("\ncrash summary: %d cycles in %.0f s, %d operations acknowledged (%s), "
+    print("\ncrash summary: %d cycles (%d of them also killed during the restart) in %.0f s, "
+          "%d operations acknowledged (%s), "
           "%d objects/users verified, in-flight writes resolved to old %d / new %d, "
           "store at the end: %d blob files for %d rows; violations: %d"
-          % (args.cycles, elapsed, acked,
+          % (args.cycles, stats.early_kills, elapsed, acked,
              ", ".join("%s %d" % kv for kv in sorted(stats.acked.items())),
              stats.verified, stats.resolved["old"], stats.resolved["new"],
              counts["files"], counts["rows"], len(stats.violations)), flush=True)
@@ -467,6 +494,16 @@ def run(args):
     if not args.keep:
         srv.cleanup()
     return 0
+
+
+def kill_early(srv, after):
+    """Starts the server on its data directory and SIGKILLs it `after`
+    seconds later, most likely while it opens the store and recovers."""
+    with open(srv.log_path, "ab") as log:
+        p = subprocess.Popen(srv.cmd, env=srv.env, stdout=log, stderr=subprocess.STDOUT)
+        time.sleep(after)
+        p.kill()
+        p.wait()
 
 
 def sabotage(data, rng):
