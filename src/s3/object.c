@@ -99,27 +99,37 @@ set_checksum_headers(struct req *r, enum cksum_alg alg, enum ck_type t, const ch
 	req_set_header(r, "x-amz-checksum-type", t == CKT_COMPOSITE ? "COMPOSITE" : "FULL_OBJECT");
 }
 
-/* Conditional writes (If-None-Match: * and If-Match) against what is stored now. */
+/* Conditional writes (If-None-Match: * and If-Match) against what is stored
+ * when the write commits: judged by meta_object_put inside its transaction
+ * (put_precond), as a check before it let two racing If-None-Match: * PUTs
+ * of one key both succeed. Runs on the thread committing the batch while
+ * this request is suspended waiting for it, so c->r is stable. */
 static enum err
-put_conditions(struct s3_ctx *c)
+put_precond(void *ctx, const char *cur_etag)
+{
+	struct s3_ctx *c = ctx;
+	const char *inm = req_header(c->r, "If-None-Match"), *im = req_header(c->r, "If-Match");
+
+	if (inm && cur_etag)
+		return ERR_PRECONDITION_FAILED;
+	if (im && !cur_etag)
+		return ERR_NO_SUCH_KEY;
+	if (im && !etag_list_has(im, cur_etag))
+		return ERR_PRECONDITION_FAILED;
+	return ERR_OK;
+}
+
+static enum err
+put_conditions(struct s3_ctx *c, struct meta_object *o)
 {
 	const char *inm = req_header(c->r, "If-None-Match"), *im = req_header(c->r, "If-Match");
-	struct meta_object cur;
-	enum err e;
 
 	if (!inm && !im)
 		return ERR_OK;
 	if (inm && strcmp(inm, "*") != 0)
 		return ERR_NOT_IMPLEMENTED;
-	memset(&cur, 0, sizeof cur);
-	e = meta_object_get(c->svc->meta, c->bucket, c->key, &cur);
-	meta_object_fini(&cur);
-	if (e && e != ERR_NO_SUCH_KEY)
-		return e;
-	if (inm && e == ERR_OK)
-		return ERR_PRECONDITION_FAILED;
-	if (im && (e == ERR_NO_SUCH_KEY || !etag_list_has(im, cur.etag)))
-		return e == ERR_NO_SUCH_KEY ? ERR_NO_SUCH_KEY : ERR_PRECONDITION_FAILED;
+	o->precond = put_precond;
+	o->precond_ctx = c;
 	return ERR_OK;
 }
 
@@ -182,9 +192,9 @@ s3_put_object(struct s3_ctx *c)
 
 	if ((e = ingest_end(c)))
 		return e;
-	if ((e = put_conditions(c)))
-		return e;
 	object_init(c, o);
+	if ((e = put_conditions(c, o)))
+		return e;
 	memcpy(o->blob, in->blob, sizeof o->blob);
 	o->size = in->size;
 	o->inl = in->inl;
@@ -320,7 +330,8 @@ read_object(struct s3_ctx *c, bool head)
 	 * (lost or torn bytes), not an absent key: answered 500 rather than a
 	 * 404, or a Content-Length the file cannot fill (the client would wait
 	 * for bytes that never come). */
-	if (!head && (e == ERR_NO_SUCH_KEY || (e == ERR_OK && size != o.size)) && o.blob[0]) {
+	if (!head && !o.inl && o.blob[0] &&
+	    (e == ERR_NO_SUCH_KEY || (e == ERR_OK && size != o.size))) {
 		log_error("s3: blob %s of %s/%s is %s", o.blob, c->bucket, c->key,
 			  e ? "missing" : "of the wrong size");
 		e = ERR_INTERNAL;

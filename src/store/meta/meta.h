@@ -123,6 +123,13 @@ struct meta_object {
 	 * after the object's (see buf_adopt). Not filled by scans. */
 	bool inl;
 	char *data;
+	/* Writes only, optional: a precondition (If-None-Match, If-Match)
+	 * judged inside the transaction that writes, against the stored ETag
+	 * (NULL when the key is absent), so that of two racing conditional
+	 * writes only one can succeed. A non-OK answer fails the write with
+	 * that error and changes nothing. */
+	enum err (*precond)(void *ctx, const char *cur_etag);
+	void *precond_ctx;
 };
 void meta_object_fini(struct meta_object *o);
 

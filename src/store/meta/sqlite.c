@@ -291,6 +291,7 @@ static const char *const migrations[SCHEMA_VERSION] = {schema_v1, schema_v2_iam,
 		" LEFT JOIN inline_blobs d ON o.inl AND d.id = o.blob WHERE b.name = ?1") \
 	S(OBJ_BLOB, "SELECT blob, inl FROM objects WHERE bucket_id = ?1 AND key = ?2") \
 	S(INLINE_PUT, "INSERT INTO inline_blobs(id, data) VALUES (?1, ?2)") \
+	S(OBJ_ETAG, "SELECT etag FROM objects WHERE bucket_id = ?1 AND key = ?2") \
 	S(OBJ_PUT, "INSERT INTO objects(bucket_id, key, blob, size, etag, mtime_ms, owner," \
 		" headers, ck_alg, ck_type, ck_value, parts, part_sizes, inl)" \
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" \
@@ -1380,6 +1381,29 @@ object_valid(const struct meta_object *o, size_t *klen)
 	return ERR_OK;
 }
 
+/* Inside a write transaction: o's precondition against the stored ETag. */
+static enum err
+object_precond(struct conn *c, sqlite3_int64 bid, const struct meta_object *o, size_t klen)
+{
+	char etag[META_ETAG_MAX + 1];
+	enum err rc;
+	sqlite3_stmt *st;
+	bool row;
+
+	rc = stmt(c, ST_OBJ_ETAG, &st);
+	if (rc != ERR_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, bid);
+	sq_bind_key(st, 2, o->key, klen);
+	rc = sq_step_one(c, st, "object etag", &row);
+	if (rc == ERR_OK && row && !sq_col_copy(st, 0, etag, sizeof(etag), NULL))
+		rc = sq_fail(c, "object etag: oversized row", SQLITE_CORRUPT);
+	sqlite3_reset(st);
+	if (rc == ERR_OK)
+		rc = o->precond(o->precond_ctx, row ? etag : NULL);
+	return rc;
+}
+
 /* Inside a write transaction: upserts o into bucket bid. The update
  * trigger queues a replaced blob; old receives it ("" if none or same). */
 static enum err
@@ -1389,6 +1413,8 @@ object_upsert(struct conn *c, sqlite3_int64 bid, const struct meta_object *o, si
 	enum err rc;
 	sqlite3_stmt *st;
 
+	if (o->precond && (rc = object_precond(c, bid, o, klen)) != ERR_OK)
+		return rc;
 	rc = object_blob(c, bid, o->key, klen, old, NULL);
 	if (rc != ERR_OK)
 		return rc;
