@@ -31,6 +31,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -508,8 +509,8 @@ def kill_early(srv, after):
 
 def sabotage(data, rng):
     """Self-test of the checks: damages the store as a durability bug
-    would (a lost blob, two torn ones, an orphan), so that a run with
-    --sabotage must report violations."""
+    would (a lost blob, two torn ones, an orphan, an inline object's lost
+    bytes), so that a run with --sabotage must report violations."""
     def path(i):
         return os.path.join(data, "objects", i[:2], i[2:4], i)
 
@@ -524,6 +525,15 @@ def sabotage(data, rng):
     os.makedirs(os.path.dirname(path(orphan)), exist_ok=True)
     with open(path(orphan), "wb") as f:
         f.write(b"orphan")
+    # An inline object (schema v3) that lost its bytes.
+    db = sqlite3.connect(os.path.join(data, "meta.db"))
+    try:
+        if "inl" in {r[1] for r in db.execute("PRAGMA table_info(objects)")}:
+            db.execute("DELETE FROM inline_blobs WHERE id ="
+                       " (SELECT blob FROM objects WHERE inl <> 0 LIMIT 1)")
+            db.commit()
+    finally:
+        db.close()
 
 
 def iam_client(srv):

@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 import boto3
 import botocore.exceptions
@@ -30,6 +31,10 @@ import store_check  # noqa: E402
 from conftest import Server  # noqa: E402
 
 MiB = 1 << 20
+# Bodies up to 32 KiB are inline (META_INLINE_MAX): their bytes go into the
+# metadata store with the row, never into a blob file. The blob-file faults
+# below use larger bodies; inline ones are shown to be unaffected by them.
+INLINE_MAX = 32 * 1024
 
 
 def mount(path, opts):
@@ -103,7 +108,7 @@ def stop_clean(srv):
 
 def put_baseline(s3, bucket):
     objs = {}
-    for i, size in enumerate([0, 1000, 100_000, 1_500_000]):
+    for i, size in enumerate([0, 1000, 100_000, 1_500_000]):  # two inline, two files
         data = os.urandom(size)
         s3.put_object(Bucket=bucket, Key="base/%d" % i, Body=data, ContentType="text/x-base",
                       Metadata={"n": str(i)})
@@ -122,12 +127,18 @@ def check_objects(s3, bucket, objs):
         assert r["ETag"].strip('"') == hashlib.md5(data).hexdigest() == listed[k]["ETag"].strip('"')
 
 
-def log_lines(srv, op, key=None):
-    out = []
-    for line in srv.read_log().splitlines():
-        if '"operation":"%s"' % op in line and (key is None or '"key":"%s"' % key in line):
-            out.append(line)
-    return out
+def log_lines(srv, op, key=None, want=None, having=""):
+    """Access-log lines of op (on key). The line is written when the
+    response is done, which can be just after the client has it: with
+    want, waits up to 5 s for that many."""
+    deadline = time.time() + 5
+    while True:
+        out = [ln for ln in srv.read_log().splitlines()
+               if '"operation":"%s"' % op in ln and having in ln
+               and (key is None or '"key":"%s"' % key in ln)]
+        if want is None or len(out) >= want or time.time() > deadline:
+            return out
+        time.sleep(0.05)
 
 
 def test_disk_full(fsdir, faultdir):
@@ -144,7 +155,7 @@ def test_disk_full(fsdir, faultdir):
 
         # New objects of every size that needs space, an overwrite, a part,
         # a copy: each refused with 503 SlowDown, nothing of it visible.
-        for size in (4096, 300_000, 2 * MiB):
+        for size in (40_000, 300_000, 2 * MiB):
             assert error_of(s3.put_object, Bucket="full", Key="new/%d" % size,
                             Body=os.urandom(size)) == (503, "SlowDown")
         assert error_of(s3.put_object, Bucket="full", Key="base/2",
@@ -161,19 +172,19 @@ def test_disk_full(fsdir, faultdir):
         assert [(p["PartNumber"], p["ETag"]) for p in parts] == [(1, e1)]
         assert store_check.check(data, gc_pending_ok=True) == []
         # Logged: one access-log line per refusal, with the error code.
-        refused = [ln for ln in log_lines(srv, "PutObject") if '"status":503' in ln]
+        refused = log_lines(srv, "PutObject", want=4, having='"status":503')
         assert len(refused) == 4 and all('"error":"SlowDown"' in ln for ln in refused)
 
         # Clients retry a 503 SlowDown with back-off: boto3's standard mode
         # makes its 3 attempts, each refused while the disk stays full.
         retrying = no_retry_client(srv, mode="standard", total_max_attempts=3)
         assert error_of(retrying.put_object, Bucket="full", Key="retried",
-                        Body=os.urandom(8192)) == (503, "SlowDown")
-        assert len(log_lines(srv, "PutObject", "retried")) == 3
+                        Body=os.urandom(64 * 1024)) == (503, "SlowDown")
+        assert len(log_lines(srv, "PutObject", "retried", want=3)) == 3
 
         # Space comes back: writes succeed again, without a restart.
         os.unlink(filler)
-        for size in (0, 4096, 300_000, 2 * MiB):
+        for size in (0, 4096, 40_000, 300_000, 2 * MiB):
             d = os.urandom(size)
             s3.put_object(Bucket="full", Key="new/%d" % size, Body=d)
             objs["new/%d" % size] = d
@@ -201,8 +212,8 @@ def test_disk_full(fsdir, faultdir):
 
 
 def test_metadata_full(fsdir):
-    """The disk fills while only metadata needs space (0-byte objects need
-    no blob bytes): SQLite's commit fails, the PUT gets 503 SlowDown, the
+    """The disk fills while only metadata needs space (0-byte objects are
+    inline, with no blob file): SQLite's commit fails, the PUT gets 503 SlowDown, the
     database stays intact, and every acknowledged row is still there."""
     data = os.path.join(fsdir, "data")
     srv = Server(data=data)
@@ -258,9 +269,10 @@ def test_objects_read_only(fsdir):
         assert r.returncode == 0, r.stderr
         check_objects(s3, "rofs", objs)
         s3.head_object(Bucket="rofs", Key="base/1")
-        assert error_of(s3.put_object, Bucket="rofs", Key="new", Body=b"x" * 100) \
+        big = b"x" * (INLINE_MAX + 1)
+        assert error_of(s3.put_object, Bucket="rofs", Key="new", Body=big) \
             == (500, "InternalError")
-        assert error_of(s3.put_object, Bucket="rofs", Key="base/1", Body=b"y" * 100) \
+        assert error_of(s3.put_object, Bucket="rofs", Key="base/1", Body=big) \
             == (500, "InternalError")
         assert error_of(s3.copy_object, Bucket="rofs", Key="copy",
                         CopySource={"Bucket": "rofs", "Key": "base/2"}) == (500, "InternalError")
@@ -273,8 +285,8 @@ def test_objects_read_only(fsdir):
         check_objects(s3, "rofs", objs)
         r = subprocess.run(["mount", "-o", "remount,rw", objects], capture_output=True)
         assert r.returncode == 0, r.stderr
-        s3.put_object(Bucket="rofs", Key="new", Body=b"x" * 100)
-        objs["new"] = b"x" * 100
+        s3.put_object(Bucket="rofs", Key="new", Body=big)
+        objs["new"] = big
         check_objects(s3, "rofs", objs)
         assert store_check.check(data, gc_pending_ok=True) == []
         stop_clean(srv)
@@ -298,11 +310,14 @@ def test_io_errors(faultdir):
         objs = put_baseline(s3, "eio")
         open(os.path.join(faultdir, "read-eio"), "w").close()
         try:
-            for k in objs:
-                assert error_of(s3.get_object, Bucket="eio", Key=k) == (500, "InternalError"), \
-                    "built without -DCOFFER_FAULTS?"
+            for k, d in objs.items():
+                if len(d) > INLINE_MAX:
+                    assert error_of(s3.get_object, Bucket="eio", Key=k) \
+                        == (500, "InternalError"), "built without -DCOFFER_FAULTS?"
+                else:  # inline: read from the metadata store, no file involved
+                    assert s3.get_object(Bucket="eio", Key=k)["Body"].read() == d
             assert error_of(s3.copy_object, Bucket="eio", Key="copy",
-                            CopySource={"Bucket": "eio", "Key": "base/1"}) == (500, "InternalError")
+                            CopySource={"Bucket": "eio", "Key": "base/2"}) == (500, "InternalError")
             s3.head_object(Bucket="eio", Key="base/1")  # metadata only
         finally:
             os.unlink(os.path.join(faultdir, "read-eio"))
@@ -311,9 +326,9 @@ def test_io_errors(faultdir):
 
         open(os.path.join(faultdir, "sync-eio"), "w").close()
         try:
-            assert error_of(s3.put_object, Bucket="eio", Key="new", Body=b"n" * 5000) \
+            assert error_of(s3.put_object, Bucket="eio", Key="new", Body=b"n" * 50_000) \
                 == (500, "InternalError")
-            assert error_of(s3.put_object, Bucket="eio", Key="base/2", Body=b"o" * 5000) \
+            assert error_of(s3.put_object, Bucket="eio", Key="base/2", Body=b"o" * 50_000) \
                 == (500, "InternalError")
             up = s3.create_multipart_upload(Bucket="eio", Key="mpu")["UploadId"]
             assert error_of(s3.upload_part, Bucket="eio", Key="mpu", UploadId=up, PartNumber=1,
@@ -324,8 +339,8 @@ def test_io_errors(faultdir):
             os.unlink(os.path.join(faultdir, "sync-eio"))
         check_objects(s3, "eio", objs)
         assert store_check.check(srv.data, gc_pending_ok=True) == []
-        s3.put_object(Bucket="eio", Key="new", Body=b"n" * 5000)
-        objs["new"] = b"n" * 5000
+        s3.put_object(Bucket="eio", Key="new", Body=b"n" * 50_000)
+        objs["new"] = b"n" * 50_000
         check_objects(s3, "eio", objs)
     finally:
         stop_clean(srv)
