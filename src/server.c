@@ -55,7 +55,7 @@ server_usage(FILE *out)
 		"  --region NAME       the region this server is             [us-east-1]\n"
 		"  --domain NAME       base domain for virtual-hosted-style buckets\n"
 		"                      (BUCKET.NAME); path style always works\n"
-		"  --threads N         worker threads                         [4 per usable core]\n"
+		"  --threads N         worker threads                         [2 per usable core]\n"
 		"  --idle-timeout S    close idle connections after S seconds [60]\n"
 		"  -h, --help          this text\n"
 		"\n"
@@ -141,7 +141,12 @@ parse_args(int argc, char **argv, struct server_opts *o)
 		n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
 								   : sysconf(_SC_NPROCESSORS_ONLN);
 	}
-	o->threads = (unsigned)(n > 0 ? 4 * n : 8);
+	/* Two per core: a PutObject no longer holds its thread while it
+	 * commits, so more threads mostly time-slice one core, which is what
+	 * a GET's tail latency pays for (p99 on one core, 64 connections:
+	 * 4 threads 12.6 ms, 2 threads 4.8 ms, 1 thread 2.3 ms). Not one:
+	 * other writes (copies, multipart completion, IAM) still block theirs. */
+	o->threads = (unsigned)(n > 0 ? 2 * n : 4);
 	o->idle_timeout = 60;
 	opterr = 0;
 	optind = 1;
