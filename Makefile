@@ -154,7 +154,7 @@ faults: build/asan/coffer
 	@$(TEST_ENV) COFFER_BIN=$(CURDIR)/build/asan/coffer \
 	    $(PY) -m pytest -q -p no:cacheprovider tests/faults
 
-# Benchmarks (docs/PERFORMANCE.md): never part of `make test`.
+# Benchmarks (docs/performance.md): never part of `make test`.
 BENCH_ENV := env -u AWS_CA_BUNDLE -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE
 
 bench:

@@ -3,7 +3,7 @@
 (build/coffer, fresh data directory), nginx serving and accepting (DAV PUT) the
 same bytes from disk (the ceiling for plain HTTP file serving on this machine),
 and optionally another S3 endpoint; results as JSON lines and a Markdown table
-with the targets' verdicts. See docs/PERFORMANCE.md.
+with the targets' verdicts. See docs/performance.md.
 
     make bench                  # full run (3 repeats, 10 s per load run)
     make bench-quick            # BENCH_QUICK=1: 1 repeat, 3 s runs, no 1 GiB / 1M
