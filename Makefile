@@ -178,7 +178,7 @@ build/bench/headload: bench/headload.c
 # regressions and fuzzes each target for a few seconds.
 FUZZ_CC      := clang
 FUZZ_SAN     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_OBJS    := $(LIBSRCS:src/%.c=build/fuzz/obj/%.o)
+FUZZ_OBJS    := $(LIBSRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/console_assets.o
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/%)
 # The library is gcc's to keep warning-free (-Werror there); clang's extra
@@ -190,6 +190,11 @@ FUZZ_SMOKE_SECONDS ?= 3
 fuzz-build: $(FUZZ_BINS)
 
 build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (fuzz)"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (fuzz)"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<

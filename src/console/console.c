@@ -128,29 +128,35 @@ kind_of(const char *path)
 	return CK_ASSET;
 }
 
+/* The value of the coffer_console cookie in one Cookie header value. */
+bool
+con_cookie_from_header(const char *p, char out[SESS_COOKIE_LEN + 1])
+{
+	while (*p) {
+		size_t n;
+		while (*p == ' ' || *p == ';')
+			p++;
+		n = strcspn(p, ";");
+		if (strncmp(p, "coffer_console=", 15) == 0 && n - 15 == SESS_COOKIE_LEN) {
+			memcpy(out, p + 15, SESS_COOKIE_LEN);
+			out[SESS_COOKIE_LEN] = '\0';
+			return true;
+		}
+		p += n;
+	}
+	return false;
+}
+
 /* The value of the coffer_console cookie, copied; false when absent. */
 static bool
 session_cookie(const struct req *r, char out[SESS_COOKIE_LEN + 1])
 {
 	size_t i;
 
-	for (i = 0; i < r->nhdrs; i++) {
-		const char *p = r->hdrs[i].value;
-		if (strcasecmp(r->hdrs[i].name, "Cookie") != 0)
-			continue;
-		while (*p) {
-			size_t n;
-			while (*p == ' ' || *p == ';')
-				p++;
-			n = strcspn(p, ";");
-			if (strncmp(p, "coffer_console=", 15) == 0 && n - 15 == SESS_COOKIE_LEN) {
-				memcpy(out, p + 15, SESS_COOKIE_LEN);
-				out[SESS_COOKIE_LEN] = '\0';
-				return true;
-			}
-			p += n;
-		}
-	}
+	for (i = 0; i < r->nhdrs; i++)
+		if (strcasecmp(r->hdrs[i].name, "Cookie") == 0 &&
+		    con_cookie_from_header(r->hdrs[i].value, out))
+			return true;
 	return false;
 }
 

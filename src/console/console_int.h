@@ -45,6 +45,14 @@ const char *con_scheme(const struct req *r);
 /* The session's JSON (principal, csrf, passwordResetRequired, expires). */
 json_t *con_session_json(const struct csession *s);
 
+/* The coffer_console cookie's value in a Cookie header value; false when
+ * absent or not a session id's length. */
+bool con_cookie_from_header(const char *value, char out[SESS_COOKIE_LEN + 1]);
+/* A JSON body parsed (duplicate keys refused); NULL unless an object. */
+json_t *con_json_object(const char *p, size_t n);
+/* Why GET /api/events would refuse this query, NULL when it would not. */
+const char *con_events_query_error(const char *q);
+
 /* ---- sign-in (signin.c) ---- */
 void con_signin_fini(void);
 void con_signin(struct req *r, struct con_req *cr);

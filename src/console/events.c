@@ -98,6 +98,14 @@ parse_filter(const char *q, struct filter *f)
 	return NULL;
 }
 
+const char *
+con_events_query_error(const char *q)
+{
+	struct filter f;
+
+	return parse_filter(q, &f);
+}
+
 static const char *
 member(json_t *o, const char *k)
 {

@@ -66,18 +66,25 @@ wipe_member(json_t *j, const char *k)
 		crypto_wipe((char *)v, strlen(v));
 }
 
-static json_t *
-parse_body(struct con_req *cr)
+json_t *
+con_json_object(const char *p, size_t n)
 {
-	json_t *j = cr->in.len ? json_loadb(cr->in.p, cr->in.len, JSON_REJECT_DUPLICATES, NULL)
-			       : NULL;
+	json_t *j = n ? json_loadb(p, n, JSON_REJECT_DUPLICATES, NULL) : NULL;
 
-	if (cr->in.p)
-		crypto_wipe(cr->in.p, cr->in.len);
 	if (j && !json_is_object(j)) {
 		json_decref(j);
 		j = NULL;
 	}
+	return j;
+}
+
+static json_t *
+parse_body(struct con_req *cr)
+{
+	json_t *j = con_json_object(cr->in.p, cr->in.len);
+
+	if (cr->in.p)
+		crypto_wipe(cr->in.p, cr->in.len);
 	return j;
 }
 
