@@ -9,6 +9,7 @@
 #include <string.h>
 #include "auth/keycache.h"
 #include "core/crypto.h"
+#include "core/hash.h"
 
 #define SETS 1024 /* power of two */
 #define WAYS 4
@@ -48,12 +49,8 @@ sets_init(void)
 static struct set *
 set_of(const char *akid)
 {
-	uint32_t h = 2166136261u;
-
 	pthread_once(&sets_once, sets_init);
-	for (; *akid; akid++)
-		h = (h ^ (uint8_t)*akid) * 16777619u;
-	return &sets[h & (SETS - 1)];
+	return &sets[fnv1a(FNV1A_SEED, akid, strlen(akid)) & (SETS - 1)];
 }
 
 static bool

@@ -349,6 +349,17 @@ fill_remote(struct MHD_Connection *c, struct req *r)
 			  sizeof r->remote);
 }
 
+/* The answer to a request whose finish returned ERR_PENDING, once the
+ * completing thread has set the response or the error (r->resumed). */
+static enum MHD_Result
+answer_completed(struct http_server *s, struct MHD_Connection *c, struct req *r)
+{
+	r->phase = PH_DONE;
+	if (r->resumed)
+		fail(s, r, r->resumed);
+	return respond(c, r);
+}
+
 /* finish handed r to another thread: stop polling the connection until
  * http_resume. Suspending first and then announcing it means a resume that
  * came before the announcement is seen, and undone here. While the server
@@ -367,9 +378,7 @@ park(struct http_server *s, struct MHD_Connection *c, struct req *r)
 		while (atomic_load(&r->park) != PARK_RESUMED_EARLY)
 			pthread_cond_wait(&s->wcv, &s->wlock);
 		pthread_mutex_unlock(&s->wlock);
-		if (r->resumed)
-			fail(s, r, r->resumed);
-		return respond(c, r);
+		return answer_completed(s, c, r);
 	}
 	r->phase = PH_PARKED;
 	r->conn = c;
@@ -444,12 +453,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			fail(s, r, e);
 		return respond(c, r);
 	case PH_PARKED:
-		/* resumed: the completing thread set the response or an error */
 		atomic_fetch_sub(&s->parked, 1);
-		r->phase = PH_DONE;
-		if (r->resumed)
-			fail(s, r, r->resumed);
-		return respond(c, r);
+		return answer_completed(s, c, r);
 	default:
 		return MHD_NO;
 	}

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/hash.h"
 #include "core/log.h"
 #include "s3/bucketcache.h"
 
@@ -48,12 +49,8 @@ sets_init(void)
 static struct set *
 set_of(const char *name)
 {
-	uint32_t h = 2166136261u;
-
 	pthread_once(&sets_once, sets_init);
-	for (; *name; name++)
-		h = (h ^ (uint8_t)*name) * 16777619u;
-	return &sets[h & (SETS - 1)];
+	return &sets[fnv1a(FNV1A_SEED, name, strlen(name)) & (SETS - 1)];
 }
 
 void

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/hash.h"
 #include "store/meta/objcache.h"
 
 #define SHARDS 64
@@ -34,15 +35,9 @@ struct objcache {
 static uint64_t
 hash_of(const char *bucket, const char *key, size_t klen)
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-	const unsigned char *p;
-	size_t i;
+	/* the bucket's NUL separates it from the key: no split is ambiguous */
+	uint64_t h = fnv1a(fnv1a(FNV1A_SEED, bucket, strlen(bucket) + 1), key, klen);
 
-	for (p = (const unsigned char *)bucket; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ull;
-	h = (h ^ 0xff) * 0x100000001b3ull; /* no bucket/key split is ambiguous */
-	for (i = 0; i < klen; i++)
-		h = (h ^ (unsigned char)key[i]) * 0x100000001b3ull;
 	return h ^ (h >> 29);
 }
 
