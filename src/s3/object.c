@@ -57,8 +57,14 @@ s3_refuse_unsupported(const struct req *r)
 struct put_state {
 	struct buf headers;
 	struct meta_object o;
+	struct s3_service *svc;
+	char replaced[BLOB_ID_LEN + 1]; /* file of the object this PUT replaced */
 };
 
+/* At the end of the request, after the answer went out: the replaced
+ * object's file is removed here, on the worker, rather than on the commit
+ * thread, where unlinking a large file would hold up every write queued
+ * behind it. */
 static void
 put_state_free(void *p)
 {
@@ -66,6 +72,7 @@ put_state_free(void *p)
 
 	if (!ps)
 		return;
+	s3_gc_blob(ps->svc, ps->replaced);
 	buf_fini(&ps->headers);
 	free(ps);
 }
@@ -83,6 +90,7 @@ s3_put_object_begin(struct s3_ctx *c)
 	if (!(ps = calloc(1, sizeof *ps)))
 		return ERR_NOMEM;
 	buf_init(&ps->headers, 16384);
+	ps->svc = c->svc;
 	c->priv = ps;
 	c->priv_free = put_state_free;
 	if ((e = s3_collect_headers(c->r, &ps->headers)))
@@ -160,8 +168,8 @@ object_init(struct s3_ctx *c, struct meta_object *o)
 }
 
 /* The commit thread's half of PutObject, once the row is durable (or the
- * write failed): the file moves to its place, a replaced one goes, and the
- * answer is released. */
+ * write failed): the file moves to its place (one rename), the replaced
+ * file is noted for put_state_free, and the answer is released. */
 static void
 put_committed(void *ctx, enum err rc, const char old[BLOB_ID_LEN + 1])
 {
@@ -171,7 +179,7 @@ put_committed(void *ctx, enum err rc, const char old[BLOB_ID_LEN + 1])
 	if (rc == ERR_OK) {
 		if (!ps->o.inl && blob_publish(c->svc->blobs, ps->o.blob))
 			log_error("s3: publishing blob %s failed; recovery will redo it", ps->o.blob);
-		s3_gc_blob(c->svc, old);
+		memcpy(ps->replaced, old, sizeof ps->replaced);
 		c->r->status = 200;
 		req_set_headerf(c->r, "ETag", "\"%s\"", ps->o.etag);
 		set_checksum_headers(c->r, ps->o.ck_alg, ps->o.ck_type, ps->o.ck_value);

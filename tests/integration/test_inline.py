@@ -5,6 +5,7 @@ kind to the other, no file is left behind, and what was acknowledged is
 still there after a restart."""
 import hashlib
 import os
+import time
 
 import pytest
 
@@ -18,6 +19,17 @@ def blob_files(data_dir):
     for root, _, files in os.walk(os.path.join(data_dir, "objects")):
         out += [os.path.join(root, f) for f in files]
     return out
+
+
+def blob_files_settled(data_dir, want, deadline=5.0):
+    """The blob files once a replaced one is gone: it is removed when its
+    request ends, just after the answer went out, so allow a moment."""
+    end = time.time() + deadline
+    while True:
+        files = blob_files(data_dir)
+        if len(files) == want or time.time() > end:
+            return files
+        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -79,7 +91,7 @@ def test_overwrite_switches_kind_and_cleans_up(own):
     assert s3.get_object(Bucket="swx", Key="k")["Body"].read() == big
     s3.put_object(Bucket="swx", Key="k", Body=small)
     assert s3.get_object(Bucket="swx", Key="k")["Body"].read() == small
-    assert blob_files(own.data) == []  # the replaced file went away
+    assert blob_files_settled(own.data, 0) == []  # the replaced file went away
     s3.delete_object(Bucket="swx", Key="k")
     with pytest.raises(Exception) as ei:
         s3.get_object(Bucket="swx", Key="k")
